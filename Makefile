@@ -1,0 +1,63 @@
+# Jiaotong — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint format serve bench assets clean-db
+
+.venv/bin/python:
+	python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+
+.venv/.installed: requirements.lock | .venv/bin/python
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+setup: .venv/.installed assets  ## a .venv at the repo root, locked dependencies, front-end assets
+
+assets:  ## pinned front-end libraries under static/vendor (fetched from npm only if missing)
+	@bash scripts/fetch_static.sh
+
+# Embedded default: SQLite file + in-process tasks, unless DATABASE_URL /
+# CELERY_BROKER_URL are set. DEBUG is on for the local development server.
+run: setup
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --if-empty
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite: on DATABASE_URL when set, else on the local PostgreSQL at
+# 127.0.0.1:5432 when it answers, else on SQLite (with a note).
+test: setup
+	@export DATABASE_URL="$$($(PY) scripts/pick_test_db.py)"; \
+	 echo "make test: database $${DATABASE_URL:-SQLite (embedded default)}"; \
+	 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	JIAOTONG_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+# Production-like: gunicorn + a Celery worker + beat against DATABASE_URL and
+# CELERY_BROKER_URL (both required), static files collected for WhiteNoise.
+serve: setup
+	@test -n "$$DATABASE_URL" || (echo "make serve needs DATABASE_URL"; exit 1)
+	@test -n "$$CELERY_BROKER_URL" || (echo "make serve needs CELERY_BROKER_URL"; exit 1)
+	@test -n "$$SECRET_KEY" || (echo "make serve needs SECRET_KEY"; exit 1)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	.venv/bin/celery -A jiaotong worker -l info --concurrency 2 & \
+	 .venv/bin/celery -A jiaotong beat -l info --schedule /tmp/jiaotong-celerybeat & \
+	 .venv/bin/gunicorn jiaotong.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - ; \
+	 kill %1 %2
+
+bench: setup
+	$(PY) bench/run.py
+
+clean-db:
+	rm -f db.sqlite3

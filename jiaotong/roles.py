@@ -1,0 +1,135 @@
+"""Roles (Django groups) and the permissions each one carries.
+
+Django permissions decide the *action*; each model's ``visible_to(user)``
+decides the *rows*.  Groups are created and kept in step with this table after
+every ``migrate`` (see ``JiaotongConfig.ready``), so the table is the one place
+where a role's powers are written down.
+"""
+
+from django.core.exceptions import ValidationError
+
+ROLE_WINDOW = "窗口工作人员"
+ROLE_OFFICER = "执法人员"
+ROLE_REVIEWER = "法制审核人员"
+ROLE_HOTLINE = "热线工作人员"
+ROLE_HANDLER = "承办人员"
+ROLE_SUPERVISOR = "监管人员"
+ROLE_LEADER = "局领导"
+ROLE_SYSTEM_ADMIN = "系统管理员"
+ROLE_SECURITY_ADMIN = "安全管理员"
+ROLE_AUDIT_ADMIN = "审计管理员"
+
+# 三员分立: no user may hold two of these.
+ADMIN_ROLES = (ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN)
+
+_REGISTRY_READ = ["jiaotong.view_matter", "jiaotong.view_enterprise"]
+
+# role -> permissions ("app_label.codename"). Domain apps' permissions are listed
+# here too, so one table answers "what may this role do".
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ROLE_WINDOW: [
+        *_REGISTRY_READ,
+        "licensing.view_application",
+        "licensing.add_application",
+        "licensing.change_application",
+    ],
+    ROLE_OFFICER: [*_REGISTRY_READ, "jiaotong.change_enterprise"],
+    ROLE_REVIEWER: [*_REGISTRY_READ],
+    ROLE_HOTLINE: [
+        *_REGISTRY_READ,
+        "hotline.view_ticket",
+        "hotline.add_ticket",
+        "hotline.change_ticket",
+        "hotline.dispatch_ticket",
+    ],
+    ROLE_HANDLER: [*_REGISTRY_READ, "hotline.view_ticket", "hotline.handle_ticket"],
+    ROLE_SUPERVISOR: [
+        *_REGISTRY_READ,
+        "jiaotong.add_enterprise",
+        "jiaotong.change_enterprise",
+    ],
+    ROLE_LEADER: [
+        *_REGISTRY_READ,
+        "jiaotong.view_dashboard",
+        "licensing.view_application",
+        "hotline.view_ticket",
+        "hotline.approve_extension",
+    ],
+    ROLE_SYSTEM_ADMIN: [
+        "jiaotong.view_user",
+        "jiaotong.add_user",
+        "jiaotong.change_user",
+        "jiaotong.view_orgunit",
+        "jiaotong.add_orgunit",
+        "jiaotong.change_orgunit",
+        "jiaotong.view_matter",
+        "jiaotong.add_matter",
+        "jiaotong.change_matter",
+        "jiaotong.add_matterchange",
+        "jiaotong.view_enterprise",
+        "jiaotong.add_enterprise",
+        "jiaotong.change_enterprise",
+        "jiaotong.view_calendarday",
+        "jiaotong.add_calendarday",
+        "jiaotong.change_calendarday",
+        "jiaotong.delete_calendarday",
+        "jiaotong.view_ruleparameter",
+        "jiaotong.change_ruleparameter",
+        "jiaotong.import_data",
+        "jiaotong.export_report",
+    ],
+    ROLE_SECURITY_ADMIN: [
+        "jiaotong.view_user",
+        "jiaotong.assign_roles",
+        "auth.view_group",
+    ],
+    ROLE_AUDIT_ADMIN: ["jiaotong.view_auditevent"],
+}
+
+# Home-page work queue and navigation are chosen by these, in this order.
+ALL_ROLES = list(ROLE_PERMISSIONS)
+
+
+def role_names(user) -> set[str]:
+    """The user's role names, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(role_names(user) & set(roles))
+
+
+def check_admin_separation(role_set) -> None:
+    """Refuse a set of roles that holds two of the three administrators."""
+    held = [r for r in ADMIN_ROLES if r in set(role_set)]
+    if len(held) > 1:
+        raise ValidationError(
+            "三员分立：系统管理员、安全管理员、审计管理员不得由同一用户兼任（当前：%s）。"
+            % "、".join(held),
+            code="admin_separation",
+        )
+
+
+def sync_roles(using="default", **kwargs) -> None:
+    """Create every role group and give it exactly the permissions of the table."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:  # a domain app may not define it yet
+                wanted.append(perm)
+        group.permissions.set(wanted)

@@ -1,0 +1,26 @@
+"""Database triggers that keep the audit table append-only, on both engines."""
+
+AUDIT_TABLE = "jiaotong_auditevent"
+MESSAGE = "审计记录只能追加，不能修改或删除"
+
+SQLITE_CREATE = [
+    f"""CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {AUDIT_TABLE}
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {AUDIT_TABLE}
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS audit_no_update",
+    "DROP TRIGGER IF EXISTS audit_no_delete",
+]
+
+POSTGRES_CREATE = [
+    f"""CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER audit_no_update_delete BEFORE UPDATE OR DELETE ON {AUDIT_TABLE}
+        FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
+]
+POSTGRES_DROP = [
+    f"DROP TRIGGER IF EXISTS audit_no_update_delete ON {AUDIT_TABLE}",
+    "DROP FUNCTION IF EXISTS audit_append_only()",
+]

@@ -1,0 +1,56 @@
+"""URL map. Every page is private (LoginRequiredMiddleware) unless its view is
+marked ``@login_not_required``: the login page and the public power list."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from jiaotong.views import accounts, audit, home, imports, jobs, registry
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    # Accounts
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.logout_view, name="logout"),
+    path(
+        "accounts/password/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("users/", accounts.user_list, name="user_list"),
+    path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
+    path("users/<int:pk>/roles/", accounts.user_roles, name="user_roles"),
+    # Registries
+    path("matters/", registry.matter_list, name="matter_list"),
+    path("matters/new/", registry.matter_create, name="matter_create"),
+    path("matters/<int:pk>/", registry.matter_detail, name="matter_detail"),
+    path("matters/<int:pk>/edit/", registry.matter_edit, name="matter_edit"),
+    path("public/powers/", registry.matter_public_list, name="matter_public_list"),
+    path("enterprises/", registry.enterprise_list, name="enterprise_list"),
+    path("enterprises/new/", registry.enterprise_create, name="enterprise_create"),
+    path("enterprises/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", registry.enterprise_edit, name="enterprise_edit"),
+    # Imports, audit, background jobs
+    path("imports/", imports.import_upload, name="import_upload"),
+    path("imports/confirm/", imports.import_confirm, name="import_confirm"),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
+    path("reports/year/", jobs.year_report_request, name="year_report_request"),
+    # Domain apps
+    path("licensing/", include("licensing.urls")),
+    path("hotline/", include("hotline.urls")),
+    path("enforcement/", include("enforcement.urls")),
+    path("supervision/", include("supervision.urls")),
+]
+
+handler403 = "jiaotong.views.errors.permission_denied"
+handler404 = "jiaotong.views.errors.page_not_found"
+handler500 = "jiaotong.views.errors.server_error"

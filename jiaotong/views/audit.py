@@ -1,0 +1,1 @@
+def audit_list(request): raise NotImplementedError

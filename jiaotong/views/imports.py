@@ -1,0 +1,2 @@
+def import_upload(request): raise NotImplementedError
+def import_confirm(request): raise NotImplementedError

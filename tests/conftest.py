@@ -1,0 +1,77 @@
+"""The named cast of users every test can ask for, and the organisation they work in."""
+
+import pytest
+
+from jiaotong import roles
+from tests.factories import make_unit, make_user
+
+
+@pytest.fixture
+def org(db):
+    """A small bureau: 局机关 with two 股室, the 执法大队 with a 中队, one 镇."""
+    bureau = make_unit("B", "睢县交通运输局", kind="bureau")
+    return {
+        "bureau": bureau,
+        "window": make_unit("B01", "行政审批股", parent=bureau),
+        "legal": make_unit("B02", "政策法规股", parent=bureau),
+        "brigade": (brigade := make_unit("B10", "交通运输综合执法大队", kind="brigade", parent=bureau)),
+        "squad": make_unit("B11", "第一中队", kind="squad", parent=brigade),
+        "agency": make_unit("B20", "运输管理所", kind="agency", parent=bureau),
+        "town": make_unit("T01", "城关镇", kind="town", parent=bureau),
+    }
+
+
+@pytest.fixture
+def clerk(org):
+    return make_user("clerk", roles=[roles.ROLE_WINDOW], unit=org["window"])
+
+
+@pytest.fixture
+def officer(org):
+    return make_user("officer", roles=[roles.ROLE_OFFICER], unit=org["squad"])
+
+
+@pytest.fixture
+def reviewer(org):
+    return make_user("reviewer", roles=[roles.ROLE_REVIEWER], unit=org["legal"])
+
+
+@pytest.fixture
+def hotline_agent(org):
+    return make_user("agent", roles=[roles.ROLE_HOTLINE], unit=org["agency"])
+
+
+@pytest.fixture
+def handler(org):
+    return make_user("handler", roles=[roles.ROLE_HANDLER], unit=org["squad"])
+
+
+@pytest.fixture
+def supervisor(org):
+    return make_user("supervisor", roles=[roles.ROLE_SUPERVISOR], unit=org["agency"])
+
+
+@pytest.fixture
+def leader(org):
+    return make_user("leader", roles=[roles.ROLE_LEADER], unit=org["bureau"])
+
+
+@pytest.fixture
+def sysadmin(org):
+    return make_user("sysadmin", roles=[roles.ROLE_SYSTEM_ADMIN], unit=org["bureau"])
+
+
+@pytest.fixture
+def secadmin(org):
+    return make_user("secadmin", roles=[roles.ROLE_SECURITY_ADMIN], unit=org["bureau"])
+
+
+@pytest.fixture
+def auditor(org):
+    return make_user("auditor", roles=[roles.ROLE_AUDIT_ADMIN], unit=org["bureau"])
+
+
+@pytest.fixture
+def outsider(org):
+    """Signed in, but holds no role and works in another unit."""
+    return make_user("outsider", unit=org["town"])
