@@ -119,7 +119,9 @@ def audit_verify_chain(chunk_size: int = 2000) -> ChainReport:
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
         checked += 1
         if event.prev_hash != expected_prev:
-            return ChainReport(checked, event.pk, "前一记录哈希不一致（记录被删除或插入）")
+            return ChainReport(
+                checked, event.pk, "前一记录哈希不一致（记录被删除或插入）"
+            )
         if compute_hash(event.prev_hash, event) != event.hash:
             return ChainReport(checked, event.pk, "记录内容与哈希不符（记录被篡改）")
         expected_prev = event.hash

@@ -17,7 +17,12 @@ from .roles import (
 NAV_ITEMS = [
     ("工作台", "home", "house", None),
     ("窗口办件", "licensing:application_list", "inbox", {ROLE_WINDOW, ROLE_LEADER}),
-    ("热线工单", "hotline:ticket_list", "telephone", {ROLE_HOTLINE, ROLE_HANDLER, ROLE_LEADER}),
+    (
+        "热线工单",
+        "hotline:ticket_list",
+        "telephone",
+        {ROLE_HOTLINE, ROLE_HANDLER, ROLE_LEADER},
+    ),
     ("权责清单", "matter_list", "journal-text", "perm:jiaotong.view_matter"),
     ("企业名录", "enterprise_list", "building", "perm:jiaotong.view_enterprise"),
     ("数据导入", "import_upload", "upload", "perm:jiaotong.import_data"),

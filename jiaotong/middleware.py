@@ -56,6 +56,10 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+        if (
+            user is not None
+            and user.is_authenticated
+            and "Cache-Control" not in response
+        ):
             response["Cache-Control"] = "no-store"
         return response

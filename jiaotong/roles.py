@@ -110,8 +110,8 @@ def check_admin_separation(role_set) -> None:
     held = [r for r in ADMIN_ROLES if r in set(role_set)]
     if len(held) > 1:
         raise ValidationError(
-            "三员分立：系统管理员、安全管理员、审计管理员不得由同一用户兼任（当前：%s）。"
-            % "、".join(held),
+            "三员分立：系统管理员、安全管理员、审计管理员不得由同一用户兼任"
+            f"（当前：{'、'.join(held)}）。",
             code="admin_separation",
         )
 

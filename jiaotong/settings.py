@@ -28,7 +28,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (1/0, true/false), got {raw!r}"
+    )
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -153,10 +155,15 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "jiaotong.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "jiaotong.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
     {"NAME": "jiaotong.passwords.NotUsernameValidator"},
     {"NAME": "jiaotong.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
 ]
@@ -224,7 +231,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
 
 CACHES = {
     "default": {
@@ -244,7 +250,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG and not TESTING
 SECURE_HSTS_PRELOAD = not DEBUG and not TESTING
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
@@ -276,3 +284,15 @@ LOGGING = {
 
 # Dates the county's official calendar data may lack get a visible warning.
 JIAOTONG_COUNTY_NAME = os.environ.get("JIAOTONG_COUNTY_NAME", "睢县")
+
+# Daily beat tasks (Asia/Shanghai). Each app's tasks.py defines the task named.
+CELERY_BEAT_SCHEDULE = {
+    "licensing-flag-overdue": {
+        "task": "licensing.tasks.flag_overdue_applications_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "hotline-flag-overdue": {
+        "task": "hotline.tasks.flag_overdue_tickets_task",
+        "schedule": 24 * 60 * 60,
+    },
+}

@@ -35,7 +35,9 @@ urlpatterns = [
     path("enterprises/", registry.enterprise_list, name="enterprise_list"),
     path("enterprises/new/", registry.enterprise_create, name="enterprise_create"),
     path("enterprises/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
-    path("enterprises/<int:pk>/edit/", registry.enterprise_edit, name="enterprise_edit"),
+    path(
+        "enterprises/<int:pk>/edit/", registry.enterprise_edit, name="enterprise_edit"
+    ),
     # Imports, audit, background jobs
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),

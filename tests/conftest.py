@@ -14,7 +14,11 @@ def org(db):
         "bureau": bureau,
         "window": make_unit("B01", "行政审批股", parent=bureau),
         "legal": make_unit("B02", "政策法规股", parent=bureau),
-        "brigade": (brigade := make_unit("B10", "交通运输综合执法大队", kind="brigade", parent=bureau)),
+        "brigade": (
+            brigade := make_unit(
+                "B10", "交通运输综合执法大队", kind="brigade", parent=bureau
+            )
+        ),
         "squad": make_unit("B11", "第一中队", kind="squad", parent=brigade),
         "agency": make_unit("B20", "运输管理所", kind="agency", parent=bureau),
         "town": make_unit("T01", "城关镇", kind="town", parent=bureau),

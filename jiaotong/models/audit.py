@@ -50,7 +50,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("审计事件")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(
+                fields=["object_type", "object_id", "id"], name="audit_object_idx"
+            ),
         ]
         default_permissions = ("view",)
 

@@ -41,7 +41,9 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(_("层级路径"), max_length=255, editable=False, db_index=True)
+    path = models.CharField(
+        _("层级路径"), max_length=255, editable=False, db_index=True
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     established_posts = models.PositiveIntegerField(_("正式编制（人）"), default=0)
     established_on = models.DateField(_("设立日期"), null=True, blank=True)
@@ -130,7 +132,10 @@ class PasswordHistory(models.Model):
     """Hashes of a user's earlier passwords, so that the last five are not reused."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+        User,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
     )
     password = models.CharField(_("密码哈希"), max_length=255)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)

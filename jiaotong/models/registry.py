@@ -40,7 +40,9 @@ class MatterQuerySet(InForceQuerySet):
 
     def window(self):
         """Matters handled at the service window (办件)."""
-        return self.filter(power_type__in=[PowerType.LICENSING, PowerType.PUBLIC_SERVICE])
+        return self.filter(
+            power_type__in=[PowerType.LICENSING, PowerType.PUBLIC_SERVICE]
+        )
 
 
 class Matter(models.Model):
@@ -59,7 +61,10 @@ class Matter(models.Model):
         _("承诺时限（工作日）"), null=True, blank=True
     )
     source = models.CharField(
-        _("承接来源"), max_length=8, choices=MatterSource.choices, default=MatterSource.OWN
+        _("承接来源"),
+        max_length=8,
+        choices=MatterSource.choices,
+        default=MatterSource.OWN,
     )
     notify_commit = models.BooleanField(_("告知承诺"), default=False)
     publicity_required = models.BooleanField(_("需公示"), default=False)
@@ -84,7 +89,9 @@ class Matter(models.Model):
         verbose_name = _("权责事项")
         verbose_name_plural = _("权责事项")
         ordering = ["code"]
-        indexes = [models.Index(fields=["power_type", "code"], name="matter_type_code_idx")]
+        indexes = [
+            models.Index(fields=["power_type", "code"], name="matter_type_code_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(repealed_on__isnull=True)
@@ -119,7 +126,9 @@ class MatterChange(models.Model):
     matter = models.ForeignKey(
         Matter, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="changes"
     )
-    kind = models.CharField(_("调整类型"), max_length=8, choices=Kind.choices, db_index=True)
+    kind = models.CharField(
+        _("调整类型"), max_length=8, choices=Kind.choices, db_index=True
+    )
     effective_on = models.DateField(_("调整日期"), db_index=True)
     document = models.CharField(_("依据文件"), max_length=200, blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -131,7 +140,8 @@ class MatterChange(models.Model):
         ordering = ["-effective_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["matter", "kind", "effective_on"], name="matterchange_unique_per_day"
+                fields=["matter", "kind", "effective_on"],
+                name="matterchange_unique_per_day",
             )
         ]
 
@@ -246,7 +256,9 @@ class CreditGradeChange(models.Model):
         on_delete=models.PROTECT,
         related_name="grade_changes",
     )
-    from_grade = models.CharField(_("原等级"), max_length=1, choices=CreditGrade.choices)
+    from_grade = models.CharField(
+        _("原等级"), max_length=1, choices=CreditGrade.choices
+    )
     to_grade = models.CharField(_("新等级"), max_length=1, choices=CreditGrade.choices)
     changed_on = models.DateField(_("调整日期"), db_index=True)
     cause = models.CharField(_("原因类型"), max_length=16, choices=Cause.choices)

@@ -1,6 +1,7 @@
 """Login, logout, password change and the user/role pages."""
 
-from django.contrib.auth import logout, views as auth_views
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator

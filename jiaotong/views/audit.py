@@ -1,1 +1,2 @@
-def audit_list(request): raise NotImplementedError
+def audit_list(request):
+    raise NotImplementedError

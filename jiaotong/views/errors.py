@@ -13,8 +13,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that query: the database may be what failed.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,2 +1,6 @@
-def import_upload(request): raise NotImplementedError
-def import_confirm(request): raise NotImplementedError
+def import_upload(request):
+    raise NotImplementedError
+
+
+def import_confirm(request):
+    raise NotImplementedError

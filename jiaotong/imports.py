@@ -1,0 +1,334 @@
+"""The spreadsheet import framework (spec/import-formats.md).
+
+Each kind is an ``Importer`` subclass registered with ``@register``: it names
+its key column and its columns (with a parser each), cross-checks a row in
+``check_row`` and writes one row in ``upsert`` through the app's services.
+``run_import`` does the rest, the same way for every kind: read the first
+worksheet, report every bad row as ``第N行 列名: 原因``, and write all rows in
+one transaction or none.  A dry run does the writing and rolls it back, so its
+counts are exactly what a real import would do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+class CellError(Exception):
+    """A problem with one cell (or one row, naming the column it concerns)."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(f"{column}: {reason}")
+        self.column = column
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    dry_run: bool
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        prefix = "试导入（未写入）" if self.dry_run else "导入完成"
+        return (
+            f"{prefix}：新增 {self.created} 行，更新 {self.updated} 行，"
+            f"未变化 {self.unchanged} 行。"
+        )
+
+
+# --- Cell parsers: each takes a non-empty cell value and returns the Python value
+
+
+def parse_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number in Excel
+    return str(value).strip()
+
+
+def parse_int(value) -> int:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError("应为整数") from exc
+    if number != number.to_integral_value():
+        raise ValueError("应为整数")
+    if number < 0:
+        raise ValueError("不能为负数")
+    return int(number)
+
+
+def parse_decimal(value) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError("应为数字") from exc
+    if number < 0:
+        raise ValueError("不能为负数")
+    return number
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+
+
+def parse_datetime(value) -> dt.datetime:
+    """Excel date cells or text; a date alone means 00:00 Asia/Shanghai."""
+    if isinstance(value, dt.datetime):
+        naive = value
+    elif isinstance(value, dt.date):
+        naive = dt.datetime.combine(value, dt.time())
+    else:
+        text = str(value).strip()
+        naive = None
+        for fmt in _DATETIME_FORMATS + _DATE_FORMATS:
+            try:
+                naive = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        if naive is None:
+            raise ValueError("日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]")
+    if naive.tzinfo is not None:
+        return naive.astimezone(LOCAL_TZ)
+    return naive.replace(tzinfo=LOCAL_TZ)
+
+
+def parse_date(value) -> dt.date:
+    return parse_datetime(value).date()
+
+
+_YES = {"是", "Y", "YES", "1", "TRUE"}
+_NO = {"否", "N", "NO", "0", "FALSE"}
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = parse_text(value).upper()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError("应填 是/否（或 Y/N、1/0）")
+
+
+def choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value) -> str:
+        text = parse_text(value)
+        if text not in allowed:
+            raise ValueError("应为 " + " / ".join(allowed) + " 之一")
+        return text
+
+    return parse
+
+
+def validated(validator: Callable[[str], str]) -> Callable[[Any], str]:
+    """Wrap a jiaotong.validators function as a cell parser."""
+
+    def parse(value) -> str:
+        try:
+            return validator(parse_text(value))
+        except ValidationError as exc:
+            raise ValueError("；".join(exc.messages)) from exc
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    parse: Callable[[Any], Any] = parse_text
+    required: bool = False
+    default: Any = None
+
+
+class Importer:
+    """One import kind. Subclasses set ``kind``, ``label``, ``key`` and ``columns``."""
+
+    kind: str = ""
+    label: str = ""
+    key: str = ""  # header of the key column
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, *, by):
+        self.by = by
+
+    def check_row(self, row: dict[str, Any]) -> None:
+        """Cross-column and reference checks; raise CellError naming the column."""
+
+    def upsert(self, row: dict[str, Any]) -> str:
+        """Create or update the record for this row; return CREATED/UPDATED/UNCHANGED."""
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    """Class decorator: ``@register`` makes the kind available to import_xlsx."""
+    REGISTRY[importer.kind] = importer
+    return importer
+
+
+def importer_for(kind: str) -> type[Importer]:
+    _autodiscover()
+    try:
+        return REGISTRY[kind]
+    except KeyError:
+        raise CellError(
+            "KIND", f"未知的导入类型：{kind}（可选：{', '.join(REGISTRY)}）"
+        ) from None
+
+
+def kinds() -> dict[str, type[Importer]]:
+    _autodiscover()
+    return dict(REGISTRY)
+
+
+@functools.cache
+def _autodiscover() -> None:
+    # jiaotong's own kinds live in jiaotong/importers.py; each app's in <app>/imports.py.
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("importers", "imports")
+
+
+def _read_rows(workbook_file) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(workbook_file, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    headers = [str(h).strip() if h is not None else "" for h in header]
+    return headers, ((index, values) for index, values in enumerate(rows, start=2))
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def run_import(kind: str, workbook_file, *, by, dry_run: bool = False) -> ImportResult:
+    """Validate every row, then write all of them in one transaction or none."""
+    importer = importer_for(kind)(by=by)
+    result = ImportResult(kind=kind, dry_run=dry_run)
+    try:
+        headers, rows = _read_rows(workbook_file)
+    except Exception:  # openpyxl raises many types for a file that is not xlsx
+        result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
+        return result
+
+    positions = {h: i for i, h in enumerate(headers) if h}
+    for column in importer.columns:
+        if column.required and column.header not in positions:
+            result.errors.append(RowError(1, column.header, "缺少必填列"))
+    if result.errors:
+        return result
+
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    seen_keys: dict[Any, int] = {}
+    for number, values in rows:
+        if all(_is_empty(v) for v in values):
+            continue
+        row, row_errors = {}, []
+        for column in importer.columns:
+            pos = positions.get(column.header)
+            raw = values[pos] if pos is not None and pos < len(values) else None
+            if _is_empty(raw):
+                if column.required:
+                    row_errors.append(RowError(number, column.header, "必填，不能为空"))
+                row[column.header] = column.default
+                continue
+            try:
+                row[column.header] = column.parse(raw)
+            except ValueError as exc:
+                row_errors.append(RowError(number, column.header, str(exc)))
+        if not row_errors:
+            key = row.get(importer.key)
+            if key in seen_keys:
+                row_errors.append(
+                    RowError(number, importer.key, f"与第{seen_keys[key]}行重复")
+                )
+            else:
+                seen_keys[key] = number
+            try:
+                importer.check_row(row)
+            except CellError as exc:
+                row_errors.append(RowError(number, exc.column, exc.reason))
+        result.errors.extend(row_errors)
+        parsed.append((number, row))
+
+    if result.errors:
+        return result
+    _write(importer, parsed, result, dry_run=dry_run)
+    return result
+
+
+def _write(importer: Importer, parsed, result: ImportResult, *, dry_run: bool) -> None:
+    from .audit import audit_record
+
+    # One transaction for the whole workbook: any failure writes nothing.
+    with transaction.atomic():
+        for number, row in parsed:
+            try:
+                outcome = importer.upsert(row)
+            except CellError as exc:
+                result.errors.append(RowError(number, exc.column, exc.reason))
+                continue
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        if result.errors:
+            result.created = result.updated = result.unchanged = 0
+            transaction.set_rollback(True)
+            return
+        audit_record(
+            by=importer.by,
+            action="import",
+            reason=f"{importer.label}（{importer.kind}）"
+            + ("试导入" if dry_run else ""),
+            changes={
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+        if dry_run:
+            transaction.set_rollback(True)

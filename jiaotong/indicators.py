@@ -1,0 +1,113 @@
+"""The indicator registry: every figure of the annual report, computed one way.
+
+The catalog (code, label, unit, definition, order) is ``indicator_catalog.json``,
+a copy of spec/indicators.json.  Each app registers the compute function of the
+codes it owns, in its ``indicators.py``::
+
+    @indicator("window.completed")
+    def window_completed(year: int, org: OrgUnit | None) -> int: ...
+
+The dashboard, the year-end workbook and the report draft read ``compute_all``
+and nothing else, so a figure has exactly one implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+
+LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+Value = int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    unit: str
+    definition: str
+    section: str
+    order: int
+    compute: Callable[[int, object], Value]
+
+
+@cache
+def catalog() -> dict[str, dict]:
+    path = Path(__file__).with_name("indicator_catalog.json")
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    return {entry["code"]: {**entry, "order": i} for i, entry in enumerate(entries)}
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(code: str):
+    """Register ``compute(year, org)`` for a catalog code (decorator)."""
+    entry = catalog().get(code)
+    if entry is None:
+        raise KeyError(f"{code} is not in the indicator catalog")
+
+    def decorate(func):
+        REGISTRY[code] = Indicator(
+            code=code,
+            label=entry["label"],
+            unit=entry["unit"],
+            definition=entry["definition"],
+            section=entry["section"],
+            order=entry["order"],
+            compute=func,
+        )
+        return func
+
+    return decorate
+
+
+def registered() -> list[Indicator]:
+    """The registered indicators in the catalog's order."""
+    _autodiscover()
+    return sorted(REGISTRY.values(), key=lambda ind: ind.order)
+
+
+def compute_all(year: int, org=None) -> list[tuple[Indicator, Value]]:
+    return [(ind, ind.compute(year, org)) for ind in registered()]
+
+
+def compute(code: str, year: int, org=None) -> Value:
+    _autodiscover()
+    return REGISTRY[code].compute(year, org)
+
+
+@cache
+def _autodiscover() -> None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("indicators")
+
+
+# --- Helpers every compute function uses --------------------------------------
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """[1 Jan 00:00, next 1 Jan 00:00) in Asia/Shanghai, as aware datetimes."""
+    return (
+        dt.datetime(year, 1, 1, tzinfo=LOCAL_TZ),
+        dt.datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ),
+    )
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A percentage rounded half-up to one decimal; None when nothing to divide by."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

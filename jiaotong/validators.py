@@ -1,0 +1,163 @@
+"""Identifier validators and masking helpers, used by forms and imports alike.
+
+Each ``validate_*`` returns the normalised value or raises ``ValidationError``
+with a Chinese message that says what is wrong.  The ``mask_*`` helpers are what
+every list, page and export shows instead of the full value (PIPL).
+"""
+
+import re
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from stdnum.cn import ric, uscc
+
+# --- 居民身份证号码 (GB 11643) -------------------------------------------------
+
+# First two digits: the provinces, plus 81/82/83 for the HK/Macau/Taiwan
+# residence permits, which share the checksum.
+_PROVINCES = {
+    *range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47),
+    *range(50, 55), *range(61, 66), 71, 81, 82, 83,
+}  # fmt: skip
+_RIC_SHAPE = re.compile(r"^\d{17}[0-9X]$")
+
+
+def _fold(value: str) -> str:
+    """Full-width to half-width, trimmed, upper case."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().upper()
+
+
+def validate_resident_id(value, *, today: date | None = None) -> str:
+    """An 18-character resident ID: shape, province, real past birth date, check digit.
+
+    The county code's history is deliberately *not* checked: a number keeps the
+    county code it was first given, so stdnum's ``validate`` wrongly rejects
+    everyone born before their county's current code (DOMAIN.md §8.1).
+    """
+    number = _fold(value).replace(" ", "")
+    if len(number) != 18:
+        raise ValidationError(
+            "身份证号码应为18位（当前%(n)d位）。", params={"n": len(number)}
+        )
+    if not _RIC_SHAPE.match(number):
+        raise ValidationError("身份证号码前17位应为数字，最后一位为数字或X。")
+    if int(number[:2]) not in _PROVINCES:
+        raise ValidationError("身份证号码前两位不是有效的省级行政区划代码。")
+    try:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise ValidationError("身份证号码中的出生日期不是有效日期。") from exc
+    today = today or timezone.localdate()
+    if birth < date(1900, 1, 1) or birth > today:
+        raise ValidationError("身份证号码中的出生日期不在合理范围内。")
+    if ric.calc_check_digit(number[:17]) != number[17]:
+        raise ValidationError("身份证号码校验位错误。")
+    return number
+
+
+# --- 统一社会信用代码 (GB 32100) ----------------------------------------------
+
+_USCC_CHAR = "0-9A-HJ-NP-RTUW-Y"
+_USCC_SHAPE = re.compile(
+    rf"^[0-9ANY][{_USCC_CHAR}]\d{{6}}[{_USCC_CHAR}]{{9}}[{_USCC_CHAR}]$"
+)
+
+
+def validate_credit_code(value) -> str:
+    """An 18-character unified social credit code with a valid check character.
+
+    The first character may be A, N or Y (stdnum's ``validate`` wrongly refuses
+    them), so only its ``calc_check_digit`` is used.
+    """
+    code = _fold(value).replace(" ", "")
+    if len(code) != 18:
+        raise ValidationError(
+            "统一社会信用代码应为18位（当前%(n)d位）。", params={"n": len(code)}
+        )
+    if not _USCC_SHAPE.match(code):
+        raise ValidationError(
+            "统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V，第3至8位为数字）。"
+        )
+    if uscc.calc_check_digit(code[:17]) != code[17]:
+        raise ValidationError("统一社会信用代码校验位错误。")
+    return code
+
+
+# --- 机动车号牌 (GA 36-2018) ----------------------------------------------------
+
+_PROVINCE_ABBR = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_L = "A-HJ-NP-Z"  # serial letters never use I or O
+_PLATE_ORDINARY = re.compile(
+    rf"^[{_PROVINCE_ABBR}][{_L}][{_L}0-9]{{4}}[{_L}0-9挂学警港澳]$"
+)
+_PLATE_NEV = re.compile(
+    rf"^[{_PROVINCE_ABBR}][{_L}](?:[DF][{_L}0-9]\d{{4}}|\d{{5}}[DF])$"
+)
+
+
+def normalise_plate(value) -> str:
+    return re.sub(r"[\s·\-•.]", "", _fold(value))
+
+
+def validate_plate(value) -> str:
+    """An ordinary (7-character) or new-energy (8-character) plate, e.g. 豫N12345 or 豫ND12345."""
+    plate = normalise_plate(value)
+    if _PLATE_ORDINARY.match(plate) or _PLATE_NEV.match(plate):
+        return plate
+    raise ValidationError(
+        "车牌号格式不正确（例：豫N12345，新能源：豫ND12345 或 豫N12345D）。"
+    )
+
+
+# --- 手机号码 ---------------------------------------------------------------------
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mobile(value) -> str:
+    phone = re.sub(r"[\s\-]", "", _fold(value))
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not _MOBILE.match(phone):
+        raise ValidationError("手机号码应为以1开头的11位数字。")
+    return phone
+
+
+def validate_id_for_party(party_type: str, value) -> str:
+    """A resident ID for 自然人, a credit code for 法人 (imports and forms alike)."""
+    if party_type == "自然人":
+        return validate_resident_id(value)
+    return validate_credit_code(value)
+
+
+# --- Masking ------------------------------------------------------------------------
+
+
+def mask_id_number(value) -> str:
+    """411422********1234: the area code and last four characters only."""
+    text = str(value or "")
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def mask_phone(value) -> str:
+    """138****5678 for mobiles; other numbers keep their last four characters."""
+    text = str(value or "")
+    if len(text) == 11 and text.isdigit():
+        return text[:3] + "****" + text[-4:]
+    if len(text) <= 4:
+        return "*" * len(text)
+    return "*" * (len(text) - 4) + text[-4:]
+
+
+def mask_name(value) -> str:
+    """张*明 / 王*: the family name and, for three or more characters, the last one."""
+    text = str(value or "")
+    if len(text) <= 1:
+        return text
+    if len(text) == 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]
