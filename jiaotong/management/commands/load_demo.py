@@ -1,0 +1,36 @@
+"""Load the demo year: organisation, people for every role, registries, and each
+domain app's records (``<app>/demo.py`` with ``load(stdout)``), in one transaction."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from jiaotong.models import User
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（2023 年度）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="数据库中已有用户时不做任何事（make run 使用）。",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("数据库已有数据，跳过演示数据加载。")
+            return
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo"
+                if config.name.startswith("django") or find_spec(config.name) is None:
+                    continue
+                if find_spec(module_name) is None:
+                    continue
+                import_module(module_name).load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
