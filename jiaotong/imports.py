@@ -7,6 +7,18 @@ its key column and its columns (with a parser each), cross-checks a row in
 worksheet, report every bad row as ``第N行 列名: 原因``, and write all rows in
 one transaction or none.  A dry run does the writing and rolls it back, so its
 counts are exactly what a real import would do.
+
+Two decisions every kind shares:
+
+- A column left out of the workbook is not the same as an empty cell.  An empty
+  cell means "no value" (the column's default); an optional column that is not
+  in the header row at all is reported in ``Importer.present`` so that ``upsert``
+  can leave that field of an existing record alone.  ``row`` still holds every
+  column (absent ones at their default), so simple importers need not care.
+- Formula cells are refused (``不接受公式``): the value a formula shows depends
+  on a cached result that may be stale or missing.  Text that merely *looks*
+  like a formula (a text cell ``=1+2``) is ordinary text and is kept as typed;
+  exports write it back as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -14,13 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -79,12 +91,26 @@ def parse_text(value) -> str:
     return str(value).strip()
 
 
+def text(max_length: int | None = None) -> Callable[[Any], str]:
+    """Text of at most ``max_length`` characters (the model field's limit)."""
+
+    def parse(value) -> str:
+        result = parse_text(value)
+        if max_length is not None and len(result) > max_length:
+            raise ValueError(f"不能超过{max_length}个字符（当前{len(result)}个）")
+        return result
+
+    return parse
+
+
 def parse_int(value) -> int:
+    if isinstance(value, bool):
+        raise ValueError("应为整数")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise ValueError("应为整数") from exc
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise ValueError("应为整数")
     if number < 0:
         raise ValueError("不能为负数")
@@ -92,10 +118,14 @@ def parse_int(value) -> int:
 
 
 def parse_decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("应为数字")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise ValueError("应为数字") from exc
+    if not number.is_finite():
+        raise ValueError("应为数字")
     if number < 0:
         raise ValueError("不能为负数")
     return number
@@ -117,11 +147,11 @@ def parse_datetime(value) -> dt.datetime:
     elif isinstance(value, dt.date):
         naive = dt.datetime.combine(value, dt.time())
     else:
-        text = str(value).strip()
+        text_value = str(value).strip()
         naive = None
         for fmt in _DATETIME_FORMATS + _DATE_FORMATS:
             try:
-                naive = dt.datetime.strptime(text, fmt)
+                naive = dt.datetime.strptime(text_value, fmt)
                 break
             except ValueError:
                 continue
@@ -143,20 +173,20 @@ _NO = {"否", "N", "NO", "0", "FALSE"}
 def parse_bool(value) -> bool:
     if isinstance(value, bool):
         return value
-    text = parse_text(value).upper()
-    if text in _YES:
+    result = parse_text(value).upper()
+    if result in _YES:
         return True
-    if text in _NO:
+    if result in _NO:
         return False
     raise ValueError("应填 是/否（或 Y/N、1/0）")
 
 
 def choice(*allowed: str) -> Callable[[Any], str]:
     def parse(value) -> str:
-        text = parse_text(value)
-        if text not in allowed:
+        result = parse_text(value)
+        if result not in allowed:
             raise ValueError("应为 " + " / ".join(allowed) + " 之一")
-        return text
+        return result
 
     return parse
 
@@ -182,15 +212,23 @@ class Column:
 
 
 class Importer:
-    """One import kind. Subclasses set ``kind``, ``label``, ``key`` and ``columns``."""
+    """One import kind. Subclasses set ``kind``, ``label``, ``key`` and ``columns``.
+
+    ``fields`` maps model field names to column headers, so that a
+    ``ValidationError`` raised by a service in ``upsert`` is reported against
+    the right column.  ``present`` is the set of headers the workbook has.
+    """
 
     kind: str = ""
     label: str = ""
     key: str = ""  # header of the key column
     columns: tuple[Column, ...] = ()
+    fields: dict[str, str] = {}
 
     def __init__(self, *, by):
         self.by = by
+        self.actor_name = ""  # set by run_import, e.g. "命令行导入" when by is None
+        self.present: set[str] = {c.header for c in self.columns}
 
     def check_row(self, row: dict[str, Any]) -> None:
         """Cross-column and reference checks; raise CellError naming the column."""
@@ -198,6 +236,11 @@ class Importer:
     def upsert(self, row: dict[str, Any]) -> str:
         """Create or update the record for this row; return CREATED/UPDATED/UNCHANGED."""
         raise NotImplementedError
+
+    def given(self, row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+        """``{field: value}`` for the columns of ``mapping`` (field → header) that
+        the workbook has: absent optional columns leave a record's field alone."""
+        return {f: row[h] for f, h in mapping.items() if h in self.present}
 
 
 REGISTRY: dict[str, type[Importer]] = {}
@@ -232,24 +275,65 @@ def _autodiscover() -> None:
     autodiscover_modules("importers", "imports")
 
 
-def _read_rows(workbook_file) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
+class _Formula:
+    """Marks a formula cell (refused with a row error, never evaluated)."""
+
+
+FORMULA = _Formula()
+
+
+def _read_rows(workbook_file) -> tuple[list[str], list[tuple[int, tuple]]]:
+    """Headers of row 1 and the data rows, read in full so that a damaged
+    worksheet fails here (one "file" error) rather than halfway through."""
     from openpyxl import load_workbook
 
-    workbook = load_workbook(workbook_file, read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    headers = [str(h).strip() if h is not None else "" for h in header]
-    return headers, ((index, values) for index, values in enumerate(rows, start=2))
+    # data_only=False: formula cells show as data_type "f" and can be refused.
+    workbook = load_workbook(workbook_file, read_only=True, data_only=False)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows()
+        header = next(rows, None) or ()
+        headers = [str(c.value).strip() if c.value is not None else "" for c in header]
+        data = [
+            (number, tuple(FORMULA if c.data_type == "f" else c.value for c in row))
+            for number, row in enumerate(rows, start=2)
+        ]
+    finally:
+        workbook.close()
+    return headers, data
 
 
 def _is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def run_import(kind: str, workbook_file, *, by, dry_run: bool = False) -> ImportResult:
-    """Validate every row, then write all of them in one transaction or none."""
+def _header_errors(importer: Importer, headers: list[str]) -> list[RowError]:
+    errors = []
+    known = {c.header for c in importer.columns}
+    for header in sorted({h for h in headers if h in known and headers.count(h) > 1}):
+        errors.append(RowError(1, header, "列名重复"))
+    for column in importer.columns:
+        if column.required and column.header not in headers:
+            errors.append(RowError(1, column.header, "缺少必填列"))
+    return errors
+
+
+def run_import(
+    kind: str,
+    workbook_file,
+    *,
+    by,
+    dry_run: bool = False,
+    actor_name: str = "",
+    source_name: str = "",
+) -> ImportResult:
+    """Validate every row, then write all of them in one transaction or none.
+
+    ``workbook_file`` is a path or a binary file object.  ``by`` is the acting
+    user (None for the command line, which passes ``actor_name``).
+    """
     importer = importer_for(kind)(by=by)
+    importer.actor_name = actor_name
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
         headers, rows = _read_rows(workbook_file)
@@ -257,39 +341,27 @@ def run_import(kind: str, workbook_file, *, by, dry_run: bool = False) -> Import
         result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
         return result
 
-    positions = {h: i for i, h in enumerate(headers) if h}
-    for column in importer.columns:
-        if column.required and column.header not in positions:
-            result.errors.append(RowError(1, column.header, "缺少必填列"))
+    result.errors.extend(_header_errors(importer, headers))
     if result.errors:
         return result
+    positions = {h: i for i, h in enumerate(headers) if h}
+    importer.present = {c.header for c in importer.columns if c.header in positions}
 
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen_keys: dict[Any, int] = {}
     for number, values in rows:
         if all(_is_empty(v) for v in values):
             continue
-        row, row_errors = {}, []
-        for column in importer.columns:
-            pos = positions.get(column.header)
-            raw = values[pos] if pos is not None and pos < len(values) else None
-            if _is_empty(raw):
-                if column.required:
-                    row_errors.append(RowError(number, column.header, "必填，不能为空"))
-                row[column.header] = column.default
-                continue
-            try:
-                row[column.header] = column.parse(raw)
-            except ValueError as exc:
-                row_errors.append(RowError(number, column.header, str(exc)))
-        if not row_errors:
-            key = row.get(importer.key)
+        row, row_errors = _parse_row(importer, positions, number, values)
+        key = row.get(importer.key)
+        if key is not None and not any(e.column == importer.key for e in row_errors):
             if key in seen_keys:
                 row_errors.append(
                     RowError(number, importer.key, f"与第{seen_keys[key]}行重复")
                 )
             else:
                 seen_keys[key] = number
+        if not row_errors:
             try:
                 importer.check_row(row)
             except CellError as exc:
@@ -297,38 +369,90 @@ def run_import(kind: str, workbook_file, *, by, dry_run: bool = False) -> Import
         result.errors.extend(row_errors)
         parsed.append((number, row))
 
+    if not parsed and not result.errors:
+        result.errors.append(RowError(1, "文件", "没有数据行（数据应从第2行开始）"))
     if result.errors:
         return result
-    _write(importer, parsed, result, dry_run=dry_run)
+    _write(importer, parsed, result, dry_run=dry_run, source_name=source_name)
     return result
 
 
-def _write(importer: Importer, parsed, result: ImportResult, *, dry_run: bool) -> None:
+def _parse_row(importer: Importer, positions, number: int, values: tuple):
+    row, errors = {}, []
+    for column in importer.columns:
+        pos = positions.get(column.header)
+        raw = values[pos] if pos is not None and pos < len(values) else None
+        if raw is FORMULA:
+            errors.append(
+                RowError(
+                    number, column.header, "不接受公式，请将公式转换为数值后再导入"
+                )
+            )
+            continue
+        if _is_empty(raw):
+            if column.required:
+                errors.append(RowError(number, column.header, "必填，不能为空"))
+            row[column.header] = column.default
+            continue
+        try:
+            row[column.header] = column.parse(raw)
+        except ValueError as exc:
+            errors.append(RowError(number, column.header, str(exc)))
+    return row, errors
+
+
+def _validation_errors(importer: Importer, number: int, exc: ValidationError):
+    if not hasattr(exc, "error_dict"):
+        return [RowError(number, importer.key, m) for m in exc.messages]
+    return [
+        RowError(number, importer.fields.get(name, importer.key), message)
+        for name, errors in exc.error_dict.items()
+        for error in errors
+        for message in error.messages
+    ]
+
+
+def _write(
+    importer: Importer, parsed, result: ImportResult, *, dry_run: bool, source_name
+) -> None:
     from .audit import audit_record
 
-    # One transaction for the whole workbook: any failure writes nothing.
+    # One transaction for the whole workbook: any failure writes nothing.  Each
+    # row runs in its own savepoint, so a row that fails (even in the database)
+    # leaves the transaction usable and the remaining rows are still reported.
     with transaction.atomic():
         for number, row in parsed:
             try:
-                outcome = importer.upsert(row)
+                with transaction.atomic():  # a savepoint: a failed row undoes itself
+                    outcome = importer.upsert(row)
             except CellError as exc:
                 result.errors.append(RowError(number, exc.column, exc.reason))
+                continue
+            except ValidationError as exc:
+                result.errors.extend(_validation_errors(importer, number, exc))
+                continue
+            except DatabaseError as exc:
+                result.errors.append(
+                    RowError(number, importer.key, f"数据库拒绝写入（{exc}）")
+                )
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
         if result.errors:
             result.created = result.updated = result.unchanged = 0
             transaction.set_rollback(True)
             return
+        if dry_run:
+            transaction.set_rollback(True)
+            return
         audit_record(
             by=importer.by,
+            actor_name=importer.actor_name,
             action="import",
             reason=f"{importer.label}（{importer.kind}）"
-            + ("试导入" if dry_run else ""),
+            + (f"：{source_name}" if source_name else ""),
             changes={
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
             },
         )
-        if dry_run:
-            transaction.set_rollback(True)
