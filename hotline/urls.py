@@ -1,5 +1,54 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "hotline"
 
-urlpatterns: list = []
+_ACTIONS = [
+    "dispatch",
+    "answer_on_call",
+    "not_accept",
+    "sign",
+    "request_return",
+    "accept_return",
+    "reject_return",
+    "request_extension",
+    "approve_extension",
+    "reject_extension",
+    "reply",
+    "follow_up",
+    "reopen",
+    "close",
+    "supervise",
+    "reveal_caller",
+]
+
+urlpatterns = [
+    path("", views.ticket_list, name="ticket_list"),
+    path("new/", views.ticket_create, name="ticket_create"),
+    path("board/", views.ticket_board, name="ticket_board"),
+    path("queue/", views.unit_queue, name="unit_queue"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path(
+        "notices/<int:pk>/acknowledge/",
+        views.notice_acknowledge,
+        name="notice_acknowledge",
+    ),
+    path("rules/", views.rule_list, name="rule_list"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    *[
+        path(
+            f"<int:pk>/{action.replace('_', '-')}/",
+            getattr(views, f"ticket_{action}"),
+            name=f"ticket_{action}",
+        )
+        for action in _ACTIONS
+    ],
+]

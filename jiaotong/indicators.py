@@ -9,6 +9,15 @@ codes it owns, in its ``indicators.py``::
 
 The dashboard, the year-end workbook and the report draft read ``compute_all``
 and nothing else, so a figure has exactly one implementation.
+
+An app's indicators module may also define
+``report_sheets(year, org) -> list[(title, headers, rows)]``: the records behind
+its figures, written by the year-end workbook (jiaotong.report) as further
+worksheets, ``rows`` an iterable of tuples.
+
+This module is the registry itself, so the figures the project package owns
+(powers.*, org.*) live in ``jiaotong.own_indicators``, which discovery imports
+first; autodiscovery of ``jiaotong.indicators`` would only find this module.
 """
 
 from __future__ import annotations
@@ -20,7 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 Value = int | Decimal | None
@@ -84,10 +95,23 @@ def compute(code: str, year: int, org=None) -> Value:
 
 
 @cache
-def _autodiscover() -> None:
-    from django.utils.module_loading import autodiscover_modules
+def indicator_modules() -> tuple[ModuleType, ...]:
+    """Every module that registers indicators: jiaotong.own_indicators, then each
+    installed app's ``indicators`` module in INSTALLED_APPS order."""
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
 
-    autodiscover_modules("indicators")
+    modules = [import_module("jiaotong.own_indicators")]
+    for config in apps.get_app_configs():
+        if config.name == "jiaotong":
+            continue
+        if module_has_submodule(config.module, "indicators"):
+            modules.append(import_module(f"{config.name}.indicators"))
+    return tuple(modules)
+
+
+def _autodiscover() -> None:
+    indicator_modules()
 
 
 # --- Helpers every compute function uses --------------------------------------

@@ -7,12 +7,20 @@ from django.contrib.auth import logout
 
 _TOUCH_EVERY = 60  # seconds: write the session at most once a minute (QUALITY.md)
 
+# Session keys: when the signed-in session began, when it was last seen, and the
+# flag that makes the login page say why the user was signed out.
+STARTED_AT = "_started_at"
+SEEN_AT = "_seen_at"
+EXPIRED = "_expired"
+
 
 class SessionLifetimeMiddleware:
     """End a session after SESSION_IDLE_SECONDS idle or SESSION_ABSOLUTE_SECONDS in all.
 
-    The idle clock is stored in the session and refreshed at most once a minute,
-    so requests do not all write the session table.
+    The clocks live in the session. The idle clock is refreshed at most once a
+    minute, so requests do not all write the session table. An expired session
+    is ended on the server (``logout`` deletes the row) and the fresh anonymous
+    session carries a flag for the login page's "会话已超时" notice.
     """
 
     def __init__(self, get_response):
@@ -21,30 +29,30 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            self._check(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # A login in this very request starts both clocks.
             now = int(time.time())
-            session = request.session
-            started = session.get("_started_at")
-            seen = session.get("_seen_at")
-            if started is None:
-                session["_started_at"] = started = now
-            if seen is None:
-                seen = now
-            idle = now - seen > settings.SESSION_IDLE_SECONDS
-            too_old = now - started > settings.SESSION_ABSOLUTE_SECONDS
-            if idle or too_old:
-                from jiaotong.audit import audit_record
+            request.session.setdefault(STARTED_AT, now)
+            request.session.setdefault(SEEN_AT, now)
+        return response
 
-                audit_record(
-                    by=user,
-                    action="session_expired",
-                    reason="空闲超时" if idle else "会话超过最长时限",
-                    request=request,
-                )
-                logout(request)
-                request.session["_expired"] = True
-            elif now - seen >= _TOUCH_EVERY or "_seen_at" not in session:
-                session["_seen_at"] = now
-        return self.get_response(request)
+    def _check(self, request) -> None:
+        now = int(time.time())
+        session = request.session
+        started = session.setdefault(STARTED_AT, now)
+        seen = session.get(SEEN_AT, now)
+        idle = now - seen > settings.SESSION_IDLE_SECONDS
+        too_old = now - started > settings.SESSION_ABSOLUTE_SECONDS
+        if idle or too_old:
+            # Read by the logout audit receiver (jiaotong.signals).
+            request.logout_reason = "空闲超时" if idle else "会话超过最长时限"
+            logout(request)
+            request.session[EXPIRED] = True
+        elif now - seen >= _TOUCH_EVERY or SEEN_AT not in session:
+            session[SEEN_AT] = now
 
 
 class NoStoreMiddleware:

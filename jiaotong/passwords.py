@@ -1,9 +1,11 @@
-"""Password rules (QUALITY.md) and the login-lockout limits."""
+"""Password rules (QUALITY.md) and the per-IP login limit."""
 
 import re
 
+from axes.helpers import get_cache_timeout
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 _CLASSES = [
@@ -34,11 +36,23 @@ class CharacterClassValidator:
 
 
 class NotUsernameValidator:
-    """The password must not contain the username (either way round)."""
+    """The password must not be the username, nor contain it.
+
+    Containment is checked for usernames of three or more characters: a two-letter
+    name such as "li" occurs inside too many ordinary words to be a useful rule.
+    """
+
+    min_contained = 3
 
     def validate(self, password, user=None):
         username = (getattr(user, "username", "") or "").lower()
-        if username and (username in password.lower() or password.lower() in username):
+        if not username:
+            return
+        lowered = password.lower()
+        if lowered == username or (
+            len(username) >= self.min_contained
+            and (username in lowered or lowered in username)
+        ):
             raise ValidationError("密码不能包含用户名。", code="password_has_username")
 
     def get_help_text(self):
@@ -75,7 +89,10 @@ class PasswordHistoryValidator:
         from jiaotong.models import PasswordHistory
 
         PasswordHistory.objects.create(user=user, password=user.password)
-        type(user).objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+        user.password_changed_at = timezone.now()
+        type(user).objects.filter(pk=user.pk).update(
+            password_changed_at=user.password_changed_at
+        )
         stale = user.password_history.values_list("pk", flat=True)[self.history :]
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
@@ -83,13 +100,44 @@ class PasswordHistoryValidator:
         return f"不能与最近 {self.history} 次使用过的密码相同。"
 
 
-def axes_failure_limit(request, credentials) -> int:
-    """django-axes calls this for each lockout parameter set.
+# --- Per-IP login limit ------------------------------------------------------------
+# django-axes counts failures per account (AXES_LOCKOUT_PARAMETERS = ["username"],
+# AXES_FAILURE_LIMIT = 5). Axes compares every counter with one limit, so the
+# higher per-IP limit lives here: a counter in the cache, bumped on every failed
+# login from an address and checked by the login view *before* authentication,
+# so a locked address never reaches the password hasher. With several server
+# processes the cache must be shared (REDIS_CACHE_URL); with the local-memory
+# cache each process counts on its own.
 
-    The account limit (5) applies to the username; failures counted by IP alone
-    use the higher per-IP limit so one office behind one address is not locked
-    out by a single colleague, while a password spray from one host is.
+_IP_COUNT_KEY = "login-ip-failures:{}"
+_IP_LOCK_KEY = "login-ip-locked:{}"
+
+
+def ip_is_locked(ip: str | None) -> bool:
+    """True while ``ip`` is locked out after too many failed logins."""
+    if not ip:
+        return False
+    return cache.get(_IP_LOCK_KEY.format(ip)) is not None
+
+
+def ip_login_failed(ip: str | None) -> bool:
+    """Count one failed login from ``ip``; True when this failure locks the address.
+
+    Failures count within a window of AXES_COOLOFF_TIME from the first one; the
+    AXES_IP_FAILURE_LIMIT-th locks the address for AXES_COOLOFF_TIME.
     """
-    # Axes asks with the credentials of the attempt; the IP counter is compared
-    # against the larger figure, the username counter against the account limit.
-    return settings.AXES_ACCOUNT_FAILURE_LIMIT
+    if not ip:
+        return False
+    key = _IP_COUNT_KEY.format(ip)
+    window = get_cache_timeout()  # AXES_COOLOFF_TIME in seconds
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count < settings.AXES_IP_FAILURE_LIMIT:
+        return False
+    cache.delete(key)
+    # add() is atomic: of two concurrent failures only one reports the new lock.
+    return cache.add(_IP_LOCK_KEY.format(ip), True, timeout=window)

@@ -1,15 +1,29 @@
-"""Security events written to the audit trail: logins, failures, logouts, lockouts,
-role changes."""
+"""Security events written to the audit trail (logins, failures, lockouts,
+logouts) and the last line of 三员分立 on the role table itself.
 
+Business history is written by services, never by signals (DESIGN.md); these
+receivers exist because Django and django-axes announce sign-in events only
+through signals.
+"""
+
+from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
     user_login_failed,
 )
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from . import passwords, roles
 from .audit import audit_record
+from .models import User
+
+
+def _attempted_username(credentials) -> str:
+    return str((credentials or {}).get("username", "") or "")[:150] or "（未知）"
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
@@ -19,23 +33,83 @@ def _on_login(sender, request, user, **kwargs):
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def _on_logout(sender, request, user, **kwargs):
-    if user is not None:
-        audit_record(by=user, action="logout", obj=user, request=request)
+    if user is None:
+        return
+    # SessionLifetimeMiddleware sets the reason when it ends an expired session.
+    reason = getattr(request, "logout_reason", "")
+    audit_record(
+        by=user,
+        action="session_expired" if reason else "logout",
+        obj=user,
+        reason=reason,
+        request=request,
+    )
+
+
+def _refused_while_locked(request) -> bool:
+    # Axes marks a request it refused because the account was already locked
+    # before counting the failure; a failure that has just caused the lockout
+    # has been counted (axes_failures_since_start is set).
+    return (
+        request is not None
+        and getattr(request, "axes_locked_out", False)
+        and getattr(request, "axes_failures_since_start", None) is None
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
+    """Audit every failed login and count it against the client address.
+
+    ``request`` is None when code calls ``authenticate()`` without one.
+    """
+    reason = "账户已锁定，拒绝登录" if _refused_while_locked(request) else ""
+    ip = get_client_ip_address(request) if request is not None else None
     audit_record(
-        action="login_failed", actor_name=username or "（未知）", request=request
+        action="login_failed",
+        actor_name=_attempted_username(credentials),
+        reason=reason,
+        ip=ip,
     )
+    if passwords.ip_login_failed(ip):
+        request.ip_locked_out = True
+        audit_record(
+            action="ip_locked",
+            actor_name=_attempted_username(credentials),
+            reason="同一地址登录失败次数过多，该地址被临时锁定",
+            ip=ip,
+        )
 
 
 @receiver(user_locked_out, dispatch_uid="audit_locked_out")
 def _on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    if _refused_while_locked(request):
+        return  # already recorded when the lockout began
     audit_record(
         action="account_locked",
         actor_name=str(username or "")[:150] or "（未知）",
-        reason="连续登录失败，账户或IP被临时锁定",
+        reason="连续登录失败，账户被临时锁定",
         ip=ip_address,
     )
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="admin_separation")
+def _on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Refuse, whatever the code path, a role set holding two administrator roles.
+
+    Services check first and explain; this keeps the table itself consistent.
+    """
+    if action != "pre_add" or not pk_set:
+        return
+    if not reverse:  # user.groups.add(...)
+        added = Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)
+        held = instance.groups.values_list("name", flat=True)
+        roles.check_admin_separation({*held, *added})
+        return
+    # group.user_set.add(...): every user named gains this one group.
+    if instance.name not in roles.ADMIN_ROLES:
+        return
+    for user in User.objects.filter(pk__in=pk_set).prefetch_related("groups"):
+        roles.check_admin_separation(
+            {instance.name, *(g.name for g in user.groups.all())}
+        )

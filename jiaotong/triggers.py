@@ -14,6 +14,9 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS audit_no_delete",
 ]
 
+# Takes SQLite's writer lock without touching a row (see audit._lock_chain).
+SQLITE_WRITE_LOCK = "UPDATE jiaotong_auditevent SET id = id WHERE 0"
+
 POSTGRES_CREATE = [
     f"""CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
         BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$ LANGUAGE plpgsql""",

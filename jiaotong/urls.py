@@ -1,10 +1,11 @@
 """URL map. Every page is private (LoginRequiredMiddleware) unless its view is
 marked ``@login_not_required``: the login page and the public power list."""
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from jiaotong.views import accounts, audit, home, imports, jobs, registry
+from jiaotong.views import accounts, audit, calendar, home, imports, jobs, registry
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -24,8 +25,18 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("users/", accounts.user_list, name="user_list"),
+    path("users/new/", accounts.user_create, name="user_create"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
     path("users/<int:pk>/roles/", accounts.user_roles, name="user_roles"),
+    path(
+        "users/<int:pk>/deactivate/", accounts.user_deactivate, name="user_deactivate"
+    ),
+    path("users/<int:pk>/activate/", accounts.user_activate, name="user_activate"),
+    path(
+        "users/<int:pk>/password/",
+        accounts.user_password_reset,
+        name="user_password_reset",
+    ),
     # Registries
     path("matters/", registry.matter_list, name="matter_list"),
     path("matters/new/", registry.matter_create, name="matter_create"),
@@ -38,14 +49,33 @@ urlpatterns = [
     path(
         "enterprises/<int:pk>/edit/", registry.enterprise_edit, name="enterprise_edit"
     ),
+    path(
+        "enterprises/<int:pk>/grade/",
+        registry.enterprise_change_grade,
+        name="enterprise_change_grade",
+    ),
     # Imports, audit, background jobs
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),
+    path(
+        "imports/template/<slug:kind>/",
+        imports.import_template,
+        name="import_template",
+    ),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("calendar/", calendar.calendarday_list, name="calendarday_list"),
+    path("calendar/save/", calendar.calendarday_save, name="calendarday_save"),
+    path(
+        "calendar/<int:pk>/delete/",
+        calendar.calendarday_delete,
+        name="calendarday_delete",
+    ),
     path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
     path("reports/year/", jobs.year_report_request, name="year_report_request"),
+    # Back office for reference data (staff accounts only; see jiaotong/admin.py)
+    path("admin/", admin.site.urls),
     # Domain apps
     path("licensing/", include("licensing.urls")),
     path("hotline/", include("hotline.urls")),

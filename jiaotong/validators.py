@@ -21,7 +21,9 @@ _PROVINCES = {
     *range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47),
     *range(50, 55), *range(61, 66), 71, 81, 82, 83,
 }  # fmt: skip
-_RIC_SHAPE = re.compile(r"^\d{17}[0-9X]$")
+# ASCII classes throughout: Python's ``\d`` also matches Arabic-Indic and other
+# Unicode digits that NFKC leaves alone, and ``int()`` would happily read them.
+_RIC_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def _fold(value: str) -> str:
@@ -41,7 +43,7 @@ def validate_resident_id(value, *, today: date | None = None) -> str:
         raise ValidationError(
             "身份证号码应为18位（当前%(n)d位）。", params={"n": len(number)}
         )
-    if not _RIC_SHAPE.match(number):
+    if not _RIC_SHAPE.fullmatch(number):
         raise ValidationError("身份证号码前17位应为数字，最后一位为数字或X。")
     if int(number[:2]) not in _PROVINCES:
         raise ValidationError("身份证号码前两位不是有效的省级行政区划代码。")
@@ -52,16 +54,26 @@ def validate_resident_id(value, *, today: date | None = None) -> str:
     today = today or timezone.localdate()
     if birth < date(1900, 1, 1) or birth > today:
         raise ValidationError("身份证号码中的出生日期不在合理范围内。")
-    if ric.calc_check_digit(number[:17]) != number[17]:
+    if resident_id_check_char(number[:17]) != number[17]:
         raise ValidationError("身份证号码校验位错误。")
     return number
+
+
+def resident_id_check_char(body: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of a 17-digit body.
+
+    stdnum's ``ric.calc_check_digit`` expects the number *with* its check
+    character and ignores the last character it is given: handing it the bare
+    17-digit body silently computes the check of the first 16 digits.
+    """
+    return ric.calc_check_digit(body[:17] + "?")
 
 
 # --- 统一社会信用代码 (GB 32100) ----------------------------------------------
 
 _USCC_CHAR = "0-9A-HJ-NP-RTUW-Y"
 _USCC_SHAPE = re.compile(
-    rf"^[0-9ANY][{_USCC_CHAR}]\d{{6}}[{_USCC_CHAR}]{{9}}[{_USCC_CHAR}]$"
+    rf"[0-9ANY][{_USCC_CHAR}][0-9]{{6}}[{_USCC_CHAR}]{{9}}[{_USCC_CHAR}]"
 )
 
 
@@ -76,7 +88,7 @@ def validate_credit_code(value) -> str:
         raise ValidationError(
             "统一社会信用代码应为18位（当前%(n)d位）。", params={"n": len(code)}
         )
-    if not _USCC_SHAPE.match(code):
+    if not _USCC_SHAPE.fullmatch(code):
         raise ValidationError(
             "统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V，第3至8位为数字）。"
         )
@@ -90,21 +102,23 @@ def validate_credit_code(value) -> str:
 _PROVINCE_ABBR = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _L = "A-HJ-NP-Z"  # serial letters never use I or O
 _PLATE_ORDINARY = re.compile(
-    rf"^[{_PROVINCE_ABBR}][{_L}][{_L}0-9]{{4}}[{_L}0-9挂学警港澳]$"
+    rf"[{_PROVINCE_ABBR}][{_L}][{_L}0-9]{{4}}[{_L}0-9挂学警港澳]"
 )
 _PLATE_NEV = re.compile(
-    rf"^[{_PROVINCE_ABBR}][{_L}](?:[DF][{_L}0-9]\d{{4}}|\d{{5}}[DF])$"
+    rf"[{_PROVINCE_ABBR}][{_L}](?:[DF][{_L}0-9][0-9]{{4}}|[0-9]{{5}}[DF])"
 )
+# Separators people type inside a plate: spaces, middle dots, hyphens, full stops.
+_PLATE_SEPARATORS = re.compile(r"[\s·•・‧\-.]")
 
 
 def normalise_plate(value) -> str:
-    return re.sub(r"[\s·\-•.]", "", _fold(value))
+    return _PLATE_SEPARATORS.sub("", _fold(value))
 
 
 def validate_plate(value) -> str:
     """An ordinary (7-character) or new-energy (8-character) plate, e.g. 豫N12345 or 豫ND12345."""
     plate = normalise_plate(value)
-    if _PLATE_ORDINARY.match(plate) or _PLATE_NEV.match(plate):
+    if _PLATE_ORDINARY.fullmatch(plate) or _PLATE_NEV.fullmatch(plate):
         return plate
     raise ValidationError(
         "车牌号格式不正确（例：豫N12345，新能源：豫ND12345 或 豫N12345D）。"
@@ -113,14 +127,14 @@ def validate_plate(value) -> str:
 
 # --- 手机号码 ---------------------------------------------------------------------
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def validate_mobile(value) -> str:
     phone = re.sub(r"[\s\-]", "", _fold(value))
     if phone.startswith("+86"):
         phone = phone[3:]
-    if not _MOBILE.match(phone):
+    if not _MOBILE.fullmatch(phone):
         raise ValidationError("手机号码应为以1开头的11位数字。")
     return phone
 
@@ -151,6 +165,17 @@ def mask_phone(value) -> str:
     if len(text) <= 4:
         return "*" * len(text)
     return "*" * (len(text) - 4) + text[-4:]
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_personal_numbers(text) -> str:
+    """Free text (audit reasons, change lists) with every ID number and mobile in it
+    masked, for pages that show what others typed."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), str(text or ""))
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
 
 
 def mask_name(value) -> str:

@@ -17,6 +17,7 @@ import datetime as dt
 from functools import lru_cache
 
 import chinese_calendar
+from django.db import transaction
 
 _MAX_SPAN_DAYS = 3660  # refuse absurd spans instead of looping for ever
 
@@ -46,6 +47,13 @@ def _official(day: dt.date) -> bool:
     return day.weekday() < 5
 
 
+def official_is_working_day(day: dt.date) -> bool | None:
+    """The State Council's schedule as the library knows it (None: no data)."""
+    if not _library_knows(day.year):
+        return None
+    return chinese_calendar.is_workday(day)
+
+
 def is_working_day(day: dt.date) -> bool:
     override = _overrides(day, day).get(day)
     return _official(day) if override is None else override
@@ -65,6 +73,20 @@ def year_is_estimated(year: int) -> bool:
         )
         .exists()
     )
+
+
+def calendar_warnings(*, today: dt.date | None = None) -> list[str]:
+    """Warnings for system administrators (home page, calendar admin): one per year
+    among this year and next whose working days are only estimated."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return [
+        f"{year}年的法定节假日与调休安排尚未录入，该年的工作日暂按周一至周五计算，"
+        "办理期限可能不准确。请在“工作日历”中按国务院办公厅公布的安排录入。"
+        for year in (today.year, today.year + 1)
+        if year_is_estimated(year)
+    ]
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:
@@ -108,3 +130,54 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
             workday = _official(current)
         count += bool(workday)
     return count
+
+
+# --- Maintenance by the system administrators (services) ------------------------------
+
+
+def _kind(is_workday: bool | None) -> str:
+    return {True: "工作日", False: "休息日"}.get(is_workday, "")
+
+
+@transaction.atomic
+def calendar_day_set(*, day: dt.date, is_workday: bool, note: str = "", by):
+    """Enter or correct one date of the working-day calendar; audited.
+
+    Deadlines computed from now on use the entry; deadlines already stored on
+    cases are not recomputed (they were right under the calendar of their day).
+    """
+    from jiaotong.audit import audit_record
+    from jiaotong.models import CalendarDay
+
+    entry = CalendarDay.objects.select_for_update().filter(date=day).first()
+    before = None if entry is None else (entry.is_workday, entry.note)
+    if before == (is_workday, note):
+        return entry
+    if entry is None:
+        entry = CalendarDay(date=day)
+    entry.is_workday, entry.note = is_workday, note
+    entry.save()
+    audit_record(
+        by=by,
+        action="calendar_day_create" if before is None else "calendar_day_update",
+        obj=entry,
+        from_state=_kind(before[0]) if before else "",
+        to_state=_kind(is_workday),
+        changes={"date": day.isoformat(), "is_workday": is_workday, "note": note},
+    )
+    return entry
+
+
+@transaction.atomic
+def calendar_day_delete(*, entry, by) -> None:
+    """Remove an entry: the official calendar (or the weekday rule) applies again."""
+    from jiaotong.audit import audit_record
+
+    audit_record(
+        by=by,
+        action="calendar_day_delete",
+        obj=entry,
+        from_state=_kind(entry.is_workday),
+        changes={"date": entry.date.isoformat(), "note": entry.note},
+    )
+    entry.delete()

@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class LicensingConfig(AppConfig):
     name = "licensing"
     verbose_name = "窗口办件"
+
+    def home_queues(self, user) -> list[dict]:
+        """The clerk's open applications for the home page (most urgent first)."""
+        if not user.is_authenticated or not user.has_perm("licensing.add_application"):
+            return []
+        from django.urls import reverse
+
+        from .selectors import application_queue
+
+        queue = application_queue(user)
+        return [
+            {
+                "title": "我的待办办件",
+                "url": reverse("licensing:application_queue"),
+                "count": queue.count(),
+                "rows": list(queue[:5]),
+                "template": "licensing/includes/_queue.html",
+            }
+        ]

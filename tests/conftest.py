@@ -6,6 +6,16 @@ from jiaotong import roles
 from tests.factories import make_unit, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache holds login-failure counters per address: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     """A small bureau: 局机关 with two 股室, the 执法大队 with a 中队, one 镇."""

@@ -52,6 +52,13 @@ def credit_code(body: str) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+def resident_id(body: str) -> str:
+    """A valid resident ID number from its first 17 digits."""
+    from jiaotong.validators import resident_id_check_char
+
+    return body + resident_id_check_char(body)
+
+
 def make_enterprise(name=None, **extra) -> Enterprise:
     n = next(_seq)
     extra.setdefault("credit_code", credit_code(f"91411422MA{n:07d}"))

@@ -203,8 +203,9 @@ class CreditGrade(models.TextChoices):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The enterprise register (检查对象名录库) is shared by every business role;
-        the three administrators hold no business data and see none of it."""
+        """The enterprise register (检查对象名录库) is shared by every business role
+        and by the 系统管理员, who maintains and imports it; the 安全管理员 and
+        审计管理员 hold no view permission on it and see none of it."""
         if not user.is_authenticated or not user.has_perm("jiaotong.view_enterprise"):
             return self.none()
         return self.all()

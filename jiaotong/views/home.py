@@ -1,7 +1,74 @@
-"""The home page: each role's work queue."""
+"""The home page (工作台): a greeting, the user's work queues and shortcuts.
 
+Each domain app contributes its queues through its AppConfig:
+``def home_queues(self, user) -> list[dict]`` returning items such as
+``{"title": "我的待办办件", "url": "...", "count": n, "rows": [...],
+"template": "licensing/includes/_queue.html"}``. ``rows`` are rendered by the
+item's ``template`` when given, else by ``includes/_queue_rows.html``, which
+expects objects with ``get_absolute_url`` (or dicts with ``label``/``url`` and an
+optional ``due`` date shown as a deadline badge).
+"""
+
+from django.apps import apps
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from jiaotong import workdays
+from jiaotong.context_processors import _may_see
+from jiaotong.roles import (
+    ROLE_AUDIT_ADMIN,
+    ROLE_SECURITY_ADMIN,
+    ROLE_SYSTEM_ADMIN,
+    role_names,
+)
+
+# (label, hint, url name, icon, who) — "who" as in context_processors.NAV_ITEMS.
+SHORTCUTS = [
+    ("年度看板", "全局年度指标", "dashboard", "bar-chart-line", "perm:jiaotong.view_dashboard"),
+    ("年度报告", "生成法治政府建设年度报告", "year_report_request", "file-earmark-word", "perm:jiaotong.export_report"),
+    ("数据导入", "导入权责清单、企业、办件等表格", "import_upload", "upload", "perm:jiaotong.import_data"),
+    ("工作日历", "维护节假日与调休", "calendarday_list", "calendar3", "perm:jiaotong.change_calendarday"),
+    ("用户与角色", "账户、单位与角色分配", "user_list", "people", {ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN}),
+    ("审计日志", "查阅全部操作与安全事件", "audit_list", "shield-check", {ROLE_AUDIT_ADMIN}),
+]  # fmt: skip
+
+
+def _shortcuts(user) -> list[dict]:
+    roles = role_names(user)
+    items = []
+    for label, hint, url_name, icon, who in SHORTCUTS:
+        if not _may_see(user, roles, who):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # the page has not shipped yet
+            continue
+        items.append({"label": label, "hint": hint, "url": url, "icon": icon})
+    return items
+
+
+def _queues(user) -> list[dict]:
+    queues = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_queues", None)
+        if callable(provider):
+            queues.extend(provider(user) or [])
+    return queues
 
 
 def home(request):
-    return render(request, "home.html", {"queues": []})
+    user = request.user
+    calendar_warnings = []
+    if user.has_perm("jiaotong.change_calendarday"):
+        calendar_warnings = workdays.calendar_warnings()
+    return render(
+        request,
+        "home.html",
+        {
+            "queues": _queues(user),
+            "shortcuts": _shortcuts(user),
+            "calendar_warnings": calendar_warnings,
+            "today": timezone.localdate(),
+        },
+    )

@@ -34,3 +34,6 @@ class Command(BaseCommand):
                     continue
                 import_module(module_name).load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
+        from jiaotong.demo import write_accounts
+
+        write_accounts(self.stdout)

@@ -1,0 +1,123 @@
+"""The ticket list's filters and search."""
+
+import datetime as dt
+import zoneinfo
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from jiaotong.filters import bootstrap_widgets
+from jiaotong.models import Enterprise, OrgUnit
+
+from .models import (
+    OPEN_STATUSES,
+    Area,
+    Category,
+    FollowUpResult,
+    Source,
+    Status,
+    Ticket,
+)
+
+LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+YES_NO = (("1", "是"), ("0", "否"))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
+
+
+class TicketFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="搜索")
+    source = django_filters.ChoiceFilter(
+        empty_label="全部", choices=Source.choices, label="热线来源"
+    )
+    category = django_filters.ChoiceFilter(
+        empty_label="全部", choices=Category.choices, label="诉求类型"
+    )
+    area = django_filters.ChoiceFilter(
+        empty_label="全部", choices=Area.choices, label="业务类别"
+    )
+    status = django_filters.ChoiceFilter(
+        empty_label="全部", choices=Status.choices, label="状态"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        empty_label="全部",
+        queryset=OrgUnit.objects.exclude(kind=OrgUnit.Kind.TOWN),
+        method="in_unit",
+        label="承办单位",
+    )
+    overdue = django_filters.ChoiceFilter(
+        empty_label="全部", choices=YES_NO, method="is_overdue", label="超期"
+    )
+    supervised = django_filters.ChoiceFilter(
+        empty_label="全部", choices=YES_NO, method="is_supervised", label="督办"
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        empty_label="全部",
+        field_name="follow_up_result",
+        choices=FollowUpResult.choices,
+        label="回访结果",
+    )
+    enterprise = django_filters.ModelChoiceFilter(
+        empty_label="全部",
+        queryset=Enterprise.objects.only("id", "name").order_by("name"),
+        label="涉及企业",
+    )
+    received_from = django_filters.DateFilter(
+        method="received_on_or_after",
+        label="来电日期自",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        method="received_on_or_before",
+        label="至",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_widgets(self.form)
+        self.form.fields["q"].widget.attrs["placeholder"] = (
+            "编号、内容、车牌、企业、来电人"
+        )
+
+    def search(self, queryset, name, value):
+        """Number, content, plate or enterprise; the caller's name and phone only
+        where the user may see the caller (no search oracle for whistle-blowers)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        match = (
+            Q(ticket_no__icontains=value)
+            | Q(content__icontains=value)
+            | Q(plate__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+        caller = Q(caller_name__icontains=value) | Q(caller_phone__icontains=value)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.has_perm("hotline.view_confidential_caller"):
+            caller &= Q(caller_confidential=False)
+        return queryset.filter(match | caller)
+
+    def in_unit(self, queryset, name, value):
+        return queryset.filter(unit__path__startswith=value.path)
+
+    def is_overdue(self, queryset, name, value):
+        overdue = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue if value == "1" else ~overdue)
+
+    def is_supervised(self, queryset, name, value):
+        return queryset.filter(supervised=value == "1")
+
+    def received_on_or_after(self, queryset, name, value):
+        return queryset.filter(received_at__gte=_day_start(value))
+
+    def received_on_or_before(self, queryset, name, value):
+        return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))

@@ -1,0 +1,218 @@
+"""Reads for hotline tickets: scoped lists, boards and queues, timelines, and the
+complaint counts other apps use (supervision targets inspections with them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from jiaotong.indicators import year_bounds
+from jiaotong.models import AuditEvent
+
+from .models import (
+    COMPLAINT_CATEGORIES,
+    Area,
+    Attachment,
+    Source,
+    Status,
+    SupervisionNotice,
+    Ticket,
+)
+from .workflow import TRANSITIONS
+
+LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+# --- Lists ---------------------------------------------------------------------
+
+
+def ticket_list(user):
+    """The tickets a user may see, with what list rows show."""
+    return Ticket.objects.visible_to(user).select_related("unit", "enterprise")
+
+
+def dispatcher_board(user) -> dict[str, object]:
+    """The dispatcher's board: new tickets to dispatch (including those a unit
+    returned), return requests to decide, overdue tickets, replies to follow up."""
+    base = ticket_list(user).order_by("due_date", "received_at")
+    return {
+        "new": base.filter(status=Status.RECEIVED).annotate(
+            returned_count=Count("returns", filter=Q(returns__accepted=True))
+        ),
+        "returns": base.filter(status=Status.RETURN_REQUESTED),
+        "overdue": base.overdue(),
+        "follow_up": base.filter(status=Status.REPLIED),
+    }
+
+
+def unit_queue(user, unit=None) -> dict[str, object]:
+    """A handling unit's queue: to sign, being handled, waiting for a decision."""
+    base = ticket_list(user).order_by("due_date", "received_at")
+    if unit is not None:
+        base = base.filter(unit__path__startswith=unit.path)
+    return {
+        "to_sign": base.filter(status=Status.DISPATCHED),
+        "in_progress": base.filter(status=Status.IN_PROGRESS),
+        "waiting": base.filter(
+            status__in=[Status.RETURN_REQUESTED, Status.EXTENSION_REQUESTED]
+        ),
+    }
+
+
+def notices_for(user):
+    return (
+        SupervisionNotice.objects.visible_to(user)
+        .select_related("ticket", "unit")
+        .order_by("-created_at")
+    )
+
+
+# --- One ticket ----------------------------------------------------------------
+
+ACTION_LABELS = {f"ticket_{name}": move.label for name, move in TRANSITIONS.items()}
+ACTION_LABELS.update(
+    {
+        "ticket_create": "受理登记",
+        "ticket_import": "数据导入",
+        "ticket_supervise": "督办",
+        "ticket_reveal_caller": "查看完整电话",
+        "attachment_add": "上传附件",
+    }
+)
+
+
+def ticket_timeline(ticket: Ticket) -> list[AuditEvent]:
+    """The ticket's history from the audit trail, oldest first, with labels."""
+    events = list(AuditEvent.objects.for_object(ticket).order_by("id"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    return events
+
+
+def attachments_for(ticket: Ticket, user):
+    """Attachments the user may open: on a confidential ticket the intake material
+    (a recording, the caller's own photos) may identify the caller."""
+    from .services import can_see_caller
+
+    queryset = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
+    if not can_see_caller(user, ticket):
+        queryset = queryset.exclude(stage=Attachment.Stage.INTAKE)
+    return queryset
+
+
+# --- Links to enterprises and supervision ---------------------------------------
+
+
+def _local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=LOCAL_TZ),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_TZ),
+    )
+
+
+def _complaints(start: dt.date, end: dt.date):
+    low, high = _local_range(start, end)
+    return Ticket.objects.real().filter(
+        category__in=COMPLAINT_CATEGORIES, received_at__gte=low, received_at__lt=high
+    )
+
+
+def complaint_counts_by_enterprise(start: dt.date, end: dt.date) -> list[dict]:
+    """Complaints and reports (投诉、举报) received from ``start`` to ``end``
+    (local dates, inclusive) per enterprise, most first:
+    ``[{"enterprise_id", "enterprise__name", "complaints"}, ...]``."""
+    return list(
+        _complaints(start, end)
+        .filter(enterprise__isnull=False)
+        .values("enterprise_id", "enterprise__name")
+        .annotate(complaints=Count("id"))
+        .order_by("-complaints", "enterprise__name")
+    )
+
+
+def complaint_counts_by_area(start: dt.date, end: dt.date) -> list[dict]:
+    """Complaints and reports received in the period per business area, most
+    first: ``[{"area", "complaints"}, ...]``."""
+    return list(
+        _complaints(start, end)
+        .values("area")
+        .annotate(complaints=Count("id"))
+        .order_by("-complaints", "area")
+    )
+
+
+def complaints_for_enterprise(enterprise, user):
+    """The enterprise's complaint record as this user may see it (newest first);
+    the enterprise page shows it through hotline/includes/_enterprise_complaints.html."""
+    return (
+        Ticket.objects.visible_to(user)
+        .real()
+        .filter(enterprise=enterprise, category__in=COMPLAINT_CATEGORIES)
+        .select_related("unit")
+        .order_by("-received_at")
+    )
+
+
+def enterprise_complaint_summary(enterprise, user, rows: int = 10) -> dict:
+    """What the enterprise page shows: how many complaints, the latest ones, and
+    the link to all of them in the ticket list."""
+    from django.urls import reverse
+
+    complaints = complaints_for_enterprise(enterprise, user)
+    return {
+        "total": complaints.count(),
+        "rows": list(complaints[:rows]),
+        "url": reverse("hotline:ticket_list") + f"?enterprise={enterprise.pk}",
+    }
+
+
+# --- Dashboard ---------------------------------------------------------------------
+
+
+def _year_tickets(year: int, org=None):
+    low, high = year_bounds(year)
+    queryset = Ticket.objects.real().filter(received_at__gte=low, received_at__lt=high)
+    if org is not None:
+        queryset = queryset.filter(unit__path__startswith=org.path)
+    return queryset
+
+
+def monthly_trend(year: int, org=None) -> list[dict]:
+    """Tickets received per month of ``year`` by source:
+    ``[{"month": 1, "12328": n, "12345": m}, ...]`` for all twelve months."""
+    rows = (
+        _year_tickets(year, org)
+        .annotate(month=TruncMonth("received_at", tzinfo=LOCAL_TZ))
+        .values("month")
+        .annotate(
+            h12328=Count("id", filter=Q(source=Source.H12328)),
+            h12345=Count("id", filter=Q(source=Source.H12345)),
+        )
+    )
+    by_month = {row["month"].month: row for row in rows}
+    return [
+        {
+            "month": m,
+            "12328": by_month.get(m, {}).get("h12328", 0),
+            "12345": by_month.get(m, {}).get("h12345", 0),
+        }
+        for m in range(1, 13)
+    ]
+
+
+def top_areas(year: int, org=None, limit: int = 5) -> list[dict]:
+    """The business areas with most tickets received in ``year``:
+    ``[{"area", "label", "tickets", "complaints"}, ...]``."""
+    rows = (
+        _year_tickets(year, org)
+        .values("area")
+        .annotate(
+            tickets=Count("id"),
+            complaints=Count("id", filter=Q(category__in=COMPLAINT_CATEGORIES)),
+        )
+        .order_by("-tickets", "area")[:limit]
+    )
+    return [{**row, "label": Area(row["area"]).label} for row in rows]

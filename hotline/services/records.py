@@ -1,0 +1,146 @@
+"""The deadline rule table and the ``tickets`` import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from jiaotong.audit import audit_record
+from jiaotong.imports import CREATED, UNCHANGED, UPDATED
+
+from ..models import (
+    ClosureKind,
+    Status,
+    Ticket,
+    TicketDeadlineRule,
+)
+from ..workflow import WorkflowError
+from .tickets import compute_due_date
+
+# --- Rule table ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def deadline_rule_update(
+    *, rule: TicketDeadlineRule, days: int, extension_days: int, basis: str, by
+) -> TicketDeadlineRule:
+    """Change a deadline rule (a configuration change, audited). Existing tickets
+    keep their deadlines; new tickets use the new rule."""
+    if not by.has_perm("hotline.change_ticketdeadlinerule"):
+        raise WorkflowError("您没有修改办理时限规则的权限。")
+    if days < 1:
+        raise WorkflowError("办理时限至少为1个工作日。")
+    rule = TicketDeadlineRule.objects.select_for_update().get(pk=rule.pk)
+    before = {"days": rule.days, "extension_days": rule.extension_days}
+    rule.days, rule.extension_days, rule.basis = days, extension_days, basis.strip()
+    rule.save()
+    audit_record(
+        by=by,
+        action="config_change",
+        obj=rule,
+        changes={
+            "before": before,
+            "after": {"days": days, "extension_days": extension_days},
+        },
+    )
+    return rule
+
+
+# --- Import --------------------------------------------------------------------------
+
+
+@dataclass
+class TicketRow:
+    """One row of a ``tickets`` workbook, parsed and checked by hotline.imports."""
+
+    ticket_no: str
+    source: str
+    received_at: dt.datetime
+    category: str
+    area: str
+    content: str
+    caller_name: str = ""
+    caller_phone: str = ""
+    enterprise: object = None
+    unit: object = None
+    due_date: dt.date | None = None
+    closed_at: dt.datetime | None = None
+    reply_text: str = ""
+    follow_up_result: str = ""
+
+
+def _imported_fields(row: TicketRow, existing: Ticket | None) -> dict:
+    fields = {
+        "source": row.source,
+        "received_at": row.received_at,
+        "category": row.category,
+        "area": row.area,
+        "content": row.content,
+        "caller_name": row.caller_name,
+        "caller_phone": row.caller_phone,
+        "enterprise_id": row.enterprise.pk if row.enterprise else None,
+        "unit_id": row.unit.pk if row.unit else None,
+        "due_date": row.due_date
+        or compute_due_date(row.received_at, row.source, row.category),
+        "reply_text": row.reply_text,
+        "follow_up_result": row.follow_up_result,
+    }
+    if row.closed_at is not None:
+        fields.update(
+            status=Status.CLOSED,
+            closed_at=row.closed_at,
+            closure_kind=ClosureKind.HANDLED if row.unit else ClosureKind.ON_CALL,
+        )
+        if existing is None or existing.replied_at is None:
+            fields["replied_at"] = row.closed_at
+        if row.follow_up_result and (existing is None or not existing.followed_up_at):
+            fields["followed_up_at"] = row.closed_at
+    elif existing is None:
+        # A new open ticket starts where the row says it is; an existing open
+        # ticket's status belongs to the portal's workflow and is left alone.
+        if row.reply_text:
+            status = Status.VISITED if row.follow_up_result else Status.REPLIED
+        elif row.unit:
+            status = Status.DISPATCHED
+        else:
+            status = Status.RECEIVED
+        fields["status"] = status
+        if row.unit:
+            fields["dispatched_at"] = row.received_at
+    return fields
+
+
+@transaction.atomic
+def ticket_import_row(*, row: TicketRow, by) -> str:
+    """Create or update the ticket keyed by its upstream number. An import may
+    close a ticket, never reopen it or move it backwards."""
+    existing = (
+        Ticket.objects.select_for_update().filter(ticket_no=row.ticket_no).first()
+    )
+    fields = _imported_fields(row, existing)
+    if existing is None:
+        ticket = Ticket.objects.create(ticket_no=row.ticket_no, created_by=by, **fields)
+        audit_record(by=by, action="ticket_import", obj=ticket, to_state=ticket.status)
+        return CREATED
+    changed = {
+        name: value
+        for name, value in fields.items()
+        if getattr(existing, name) != value
+    }
+    if not changed:
+        return UNCHANGED
+    from_state = existing.status
+    for name, value in changed.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit_record(
+        by=by,
+        action="ticket_import",
+        obj=existing,
+        from_state=from_state,
+        to_state=existing.status,
+        changes={"fields": sorted(changed)},
+    )
+    return UPDATED

@@ -1,0 +1,216 @@
+"""Writes to accounts: creating people, roles (三员分立), deactivation, passwords.
+
+Rules held here (QUALITY.md "Three administrators" and "Login"):
+
+- Accounts are created, deactivated and reactivated by the 系统管理员
+  (``jiaotong.add_user`` / ``jiaotong.change_user``); roles are granted only by
+  the 安全管理员 (``jiaotong.assign_roles``), who grants nothing to itself.
+- No user holds two of 系统管理员 / 安全管理员 / 审计管理员
+  (``roles.check_admin_separation``; the m2m receiver in ``jiaotong.signals``
+  refuses it on the role table too).
+- Nobody changes their own account through these services: a person cannot
+  deactivate themselves or raise their own powers.
+- Deactivating an account, or resetting its password, ends its sessions on the
+  server at once.
+- ``by=None`` means the server's command line (``manage.py create_admin``),
+  which is how the first administrators come to exist without a superuser.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import roles as role_table
+from .audit import audit_record
+from .models import OrgUnit, User
+from .validators import validate_mobile
+
+
+def _require(by, perm: str, message: str) -> None:
+    if by is not None and not by.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+def _refuse_self(by, user, message: str) -> None:
+    if by is not None and by.pk == user.pk:
+        raise PermissionDenied(message)
+
+
+def user_end_sessions(*, user: User) -> int:
+    """Delete every server-side session of ``user``; return how many ended.
+
+    Sessions stored in the database are read and deleted. Backends that cannot
+    be listed (pure cache sessions) still refuse an inactive user on the next
+    request, because ``ModelBackend.get_user`` skips inactive accounts.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    model = store.get_model_class()
+    user_id = str(user.pk)
+    keys = [
+        session.session_key
+        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == user_id
+    ]
+    model.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    unit: OrgUnit | None = None,
+    phone: str = "",
+    by: User | None,
+) -> User:
+    """Create an account with no roles (roles are the 安全管理员's to grant).
+
+    The password must pass every rule in AUTH_PASSWORD_VALIDATORS. Usernames are
+    unique regardless of case, so "Zhang" and "zhang" cannot both exist.
+    """
+    _require(by, "jiaotong.add_user", "只有系统管理员可以创建账户。")
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": "请填写用户名。"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"用户名“{username}”已被使用。"})
+    if phone:
+        phone = validate_mobile(phone)
+    user = User(username=username, full_name=full_name.strip(), unit=unit, phone=phone)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    audit_record(by=by, action="user_create", obj=user, to_state="启用")
+    return user
+
+
+@transaction.atomic
+def user_assign_roles(*, user: User, roles, by: User | None) -> User:
+    """Give ``user`` exactly the roles named in ``roles`` (a set of role names).
+
+    Only a 安全管理员 may do this, never for their own account, and never to
+    make one person hold two administrator roles. Writes one ``role_change``
+    audit event listing the roles before and after; an unchanged set writes
+    nothing.
+    """
+    _require(by, "jiaotong.assign_roles", "只有安全管理员可以分配角色。")
+    _refuse_self(by, user, "安全管理员不能为自己分配或撤销角色。")
+    wanted = set(roles)
+    unknown = wanted - set(role_table.ALL_ROLES)
+    if unknown:
+        raise ValidationError(
+            {"roles": f"不存在的角色：{'、'.join(sorted(unknown))}。"}
+        )
+    try:
+        role_table.check_admin_separation(wanted)
+    except ValidationError as exc:
+        raise ValidationError({"roles": exc.messages}) from exc
+    # Lock the account so two concurrent grants cannot together break 三员分立.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    held = set(user.groups.values_list("name", flat=True))
+    if held == wanted:
+        return user
+    user.groups.set(Group.objects.filter(name__in=wanted))
+    user.__dict__.pop("_role_names", None)
+    added = [r for r in role_table.ALL_ROLES if r in wanted - held]
+    removed = [r for r in role_table.ALL_ROLES if r in held - wanted]
+    parts = []
+    if added:
+        parts.append(f"新增：{'、'.join(added)}")
+    if removed:
+        parts.append(f"撤销：{'、'.join(removed)}")
+    audit_record(
+        by=by,
+        action="role_change",
+        obj=user,
+        reason="；".join(parts),
+        changes={"roles": [_ordered(held), _ordered(wanted)]},
+    )
+    return user
+
+
+def _ordered(names) -> list[str]:
+    return [r for r in role_table.ALL_ROLES if r in names]
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None, reason: str = "") -> User:
+    """Stop an account: it can no longer sign in and its sessions end now."""
+    _require(by, "jiaotong.change_user", "只有系统管理员可以停用账户。")
+    _refuse_self(by, user, "不能停用自己的账户。")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ValidationError("该账户已处于停用状态。")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = user_end_sessions(user=user)
+    audit_record(
+        by=by,
+        action="user_deactivate",
+        obj=user,
+        from_state="启用",
+        to_state="停用",
+        reason=reason,
+        changes={"sessions_ended": ended},
+    )
+    return user
+
+
+@transaction.atomic
+def user_activate(*, user: User, by: User | None, reason: str = "") -> User:
+    """Let a stopped account sign in again (with its existing password)."""
+    _require(by, "jiaotong.change_user", "只有系统管理员可以启用账户。")
+    _refuse_self(by, user, "不能启用自己的账户。")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise ValidationError("该账户已处于启用状态。")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(
+        by=by,
+        action="user_activate",
+        obj=user,
+        from_state="停用",
+        to_state="启用",
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, by: User | None) -> User:
+    """Reset a colleague's forgotten password (系统管理员) and end their sessions.
+
+    Accounts holding an administrator role are refused here: otherwise the
+    系统管理员 could sign in as the 安全管理员 or 审计管理员. Theirs are reset on
+    the server's command line (``manage.py changepassword``).
+    """
+    _require(by, "jiaotong.change_user", "只有系统管理员可以重置密码。")
+    _refuse_self(by, user, "修改自己的密码请使用“修改密码”。")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if by is not None and role_table.has_role(user, *role_table.ADMIN_ROLES):
+        raise PermissionDenied(
+            "管理员账户的密码不能在此重置，请在服务器上使用命令行重置。"
+        )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    user_end_sessions(user=user)
+    audit_record(by=by, action="password_reset", obj=user)
+    return user

@@ -1,0 +1,238 @@
+"""The figures the project package owns: the power list (powers.*) and the
+organisation (org.*) of spec/indicators.md, each one aggregate query.
+
+"In force at 31 Dec of Y" is ``in_force_on(year_end(Y))``: started on or before
+that day (or no start date) and not repealed/abolished on or before it, so a
+matter repealed on 31 Dec no longer counts and one repealed on 1 Jan of Y+1
+still does.  ``org`` narrows matters and benchmark entries to those whose
+承办单位 lies in that unit's subtree, and units to the subtree itself.
+
+Also the workbook's "records behind the figures" for these indicators
+(``report_sheets``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
+
+from jiaotong.indicators import indicator, year_end
+from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
+from jiaotong.models.registry import MatterSource, PowerType
+
+
+def _matters(year: int, org):
+    matters = Matter.objects.in_force_on(year_end(year))
+    if org is not None:
+        matters = matters.filter(unit__path__startswith=org.path)
+    return matters
+
+
+def _powers(year: int, org):
+    """Power items (not public services) in force at 31 Dec of Y."""
+    return _matters(year, org).exclude(power_type=PowerType.PUBLIC_SERVICE)
+
+
+def _changes_in_year(kind: str, year: int, org) -> int:
+    """Distinct matters with a change of ``kind`` dated in Y."""
+    changes = MatterChange.objects.filter(
+        kind=kind,
+        effective_on__gte=dt.date(year, 1, 1),
+        effective_on__lte=year_end(year),
+    )
+    if org is not None:
+        changes = changes.filter(matter__unit__path__startswith=org.path)
+    return changes.values("matter").distinct().count()
+
+
+@indicator("powers.total")
+def powers_total(year: int, org) -> int:
+    return _powers(year, org).count()
+
+
+@indicator("powers.licensing")
+def powers_licensing(year: int, org) -> int:
+    return _powers(year, org).filter(power_type=PowerType.LICENSING).count()
+
+
+@indicator("powers.penalty")
+def powers_penalty(year: int, org) -> int:
+    return _powers(year, org).filter(power_type=PowerType.PENALTY).count()
+
+
+@indicator("powers.confirmation")
+def powers_confirmation(year: int, org) -> int:
+    return _powers(year, org).filter(power_type=PowerType.CONFIRMATION).count()
+
+
+@indicator("powers.other")
+def powers_other(year: int, org) -> int:
+    return _powers(year, org).filter(power_type=PowerType.OTHER).count()
+
+
+@indicator("powers.filing_reform")
+def powers_filing_reform(year: int, org) -> int:
+    return _changes_in_year(MatterChange.Kind.FILING_REFORM, year, org)
+
+
+@indicator("powers.notify_commit")
+def powers_notify_commit(year: int, org) -> int:
+    return _changes_in_year(MatterChange.Kind.NOTIFY_COMMIT, year, org)
+
+
+@indicator("powers.delegated")
+def powers_delegated(year: int, org) -> int:
+    return (
+        _powers(year, org)
+        .filter(
+            power_type=PowerType.LICENSING,
+            source__in=[MatterSource.PROVINCE, MatterSource.CITY],
+        )
+        .count()
+    )
+
+
+@indicator("powers.benchmarked_penalties")
+def powers_benchmarked_penalties(year: int, org) -> int:
+    items = DiscretionItem.objects.in_force_on(year_end(year))
+    if org is not None:
+        items = items.filter(matter__unit__path__startswith=org.path)
+    return items.count()
+
+
+@indicator("org.enforcement_staff")
+def org_enforcement_staff(year: int, org) -> int:
+    """Established posts of every unit in force at 31 Dec that is an enforcement
+    brigade or lies below one (大队部, its 中队 and its 法制股 alike): the brigade's
+    own figure covers only its command, the squads hold the rest.  An abolished
+    squad's posts stop counting on the day it is abolished."""
+    day = year_end(year)
+    in_force = OrgUnit.objects.in_force_on(day)
+    # A brigade whose path is a prefix of the outer unit's path (or the unit itself).
+    brigade_above = in_force.filter(
+        StartsWith(
+            ExpressionWrapper(OuterRef("path"), output_field=CharField()),
+            F("path"),
+        ),
+        kind=OrgUnit.Kind.BRIGADE,
+    )
+    units = in_force.filter(Exists(brigade_above))
+    if org is not None:
+        units = units.filter(path__startswith=org.path)
+    return units.aggregate(posts=Coalesce(Sum("established_posts"), Value(0)))["posts"]
+
+
+@indicator("org.towns")
+def org_towns(year: int, org) -> int:
+    towns = OrgUnit.objects.in_force_on(year_end(year)).filter(kind=OrgUnit.Kind.TOWN)
+    if org is not None:
+        towns = towns.filter(path__startswith=org.path)
+    return towns.count()
+
+
+# --- Records behind the figures (year-end workbook) ----------------------------
+
+# The list's own order of power types (许可, 处罚, 确认, 其他, 公共服务), not the
+# database collation's order of their Chinese names.
+_POWER_TYPE_ORDER = Case(
+    *(
+        When(power_type=value, then=Value(i))
+        for i, value in enumerate(PowerType.values)
+    ),
+    default=Value(len(PowerType.values)),
+)
+
+
+def report_sheets(year: int, org) -> list[tuple[str, list[str], object]]:
+    """权责清单 in force at 31 Dec, its 裁量基准, and the year's adjustments."""
+    day = year_end(year)
+    matters = (
+        _matters(year, org)
+        .order_by(_POWER_TYPE_ORDER, "code")
+        .values_list(
+            "code",
+            "name",
+            "power_type",
+            "source",
+            "notify_commit",
+            "statutory_limit_days",
+            "promised_limit_days",
+            "unit__name",
+            "effective_from",
+        )
+    )
+    items = DiscretionItem.objects.in_force_on(day).order_by("code")
+    if org is not None:
+        items = items.filter(matter__unit__path__startswith=org.path)
+    items = items.values_list(
+        "code",
+        "matter__code",
+        "matter__name",
+        "violation",
+        "fine_min",
+        "fine_max",
+        "effective_from",
+    )
+    changes = MatterChange.objects.filter(
+        effective_on__gte=dt.date(year, 1, 1), effective_on__lte=day
+    ).order_by("effective_on", "id")
+    if org is not None:
+        changes = changes.filter(matter__unit__path__startswith=org.path)
+    changes = changes.values_list(
+        "effective_on", "kind", "matter__code", "matter__name", "document", "note"
+    )
+    kind_labels = dict(MatterChange.Kind.choices)
+    return [
+        (
+            "权责清单",
+            [
+                "事项编码",
+                "事项名称",
+                "权力类型",
+                "承接来源",
+                "告知承诺",
+                "法定时限（工作日）",
+                "承诺时限（工作日）",
+                "承办单位",
+                "生效日期",
+            ],
+            (
+                (*row[:4], "是" if row[4] else "否", *row[5:])
+                for row in matters.iterator(chunk_size=2000)
+            ),
+        ),
+        (
+            "裁量基准",
+            [
+                "基准编码",
+                "事项编码",
+                "处罚事项",
+                "违法行为",
+                "罚款下限（元）",
+                "罚款上限（元）",
+                "生效日期",
+            ],
+            items.iterator(chunk_size=2000),
+        ),
+        (
+            "事项调整",
+            ["调整日期", "调整类型", "事项编码", "事项名称", "依据文件", "说明"],
+            (
+                (row[0], str(kind_labels.get(row[1], row[1])), *row[2:])
+                for row in changes.iterator(chunk_size=2000)
+            ),
+        ),
+    ]

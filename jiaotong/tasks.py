@@ -1,0 +1,22 @@
+"""Celery tasks of the project package.  Thin: load by id, call the service.
+
+Delivery is acknowledged only after the task returns (acks_late) and a worker
+lost mid-task hands the message back (reject_on_worker_lost), so a killed worker
+never silently drops an export: the redelivered task marks the job failed
+(jiaotong.jobs.export_job_run) instead of leaving it running for ever.
+"""
+
+from celery import shared_task
+
+from jiaotong.jobs import export_job_run
+from jiaotong.report import build_year_report
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
+def export_year_report_task(self, job_id: int) -> None:
+    delivery = self.request.delivery_info or {}
+    export_job_run(
+        job_id,
+        build=build_year_report,
+        redelivered=bool(delivery.get("redelivered")),
+    )

@@ -1,0 +1,115 @@
+"""The window figures (window.*) of spec/indicators.md, each one aggregate query."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+
+from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds, year_end
+from jiaotong.models import Matter
+from jiaotong.models.registry import PowerType
+
+from .models import GOOD_EVALUATIONS, Application
+from .services import FINAL_RESULTS
+
+
+def _scoped(org):
+    applications = Application.objects.counted()
+    if org is not None:
+        applications = applications.filter(unit__path__startswith=org.path)
+    return applications
+
+
+def completed(year: int, org=None):
+    """Accepted applications that reached a final result with completion in Y.
+
+    Not-accepted and withdrawn ones never get a result, so they never count."""
+    start, end = year_bounds(year)
+    return _scoped(org).filter(
+        accepted_at__isnull=False,
+        result__in=FINAL_RESULTS,
+        completed_at__gte=start,
+        completed_at__lt=end,
+    )
+
+
+@indicator("window.completed")
+def window_completed(year: int, org=None) -> int:
+    return completed(year, org).count()
+
+
+@indicator("window.completed.licensing")
+def window_completed_licensing(year: int, org=None) -> int:
+    return completed(year, org).filter(matter__power_type=PowerType.LICENSING).count()
+
+
+@indicator("window.completed.public_service")
+def window_completed_public_service(year: int, org=None) -> int:
+    return (
+        completed(year, org).filter(matter__power_type=PowerType.PUBLIC_SERVICE).count()
+    )
+
+
+@indicator("window.completion_rate")
+def window_completion_rate(year: int, org=None):
+    start, end = year_bounds(year)
+    counts = (
+        _scoped(org)
+        .filter(received_at__gte=start, received_at__lt=end, accepted_at__isnull=False)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .aggregate(
+            received=Count("pk"),
+            finished=Count(
+                "pk", filter=Q(result__in=FINAL_RESULTS, completed_at__lt=end)
+            ),
+        )
+    )
+    return rate(counts["finished"], counts["received"])
+
+
+@indicator("window.coverage")
+def window_coverage(year: int, org=None):
+    """Window matters in force at 31 Dec with at least one completed application
+    in Y. The denominator is the bureau's window matters whatever ``org``."""
+    matters = Matter.objects.filter(
+        power_type__in=[PowerType.LICENSING, PowerType.PUBLIC_SERVICE]
+    ).in_force_on(year_end(year))
+    handled = completed(year, org).filter(matter=OuterRef("pk"))
+    counts = matters.aggregate(
+        total=Count("pk"), covered=Count("pk", filter=Q(Exists(handled)))
+    )
+    return rate(counts["covered"], counts["total"])
+
+
+@indicator("window.on_time_rate")
+def window_on_time_rate(year: int, org=None):
+    """Completed on or before the promised due date fixed at receipt (the N-th
+    working day after the day of receipt), compared as local dates in the DB."""
+    counts = (
+        completed(year, org)
+        .filter(promised_due_date__isnull=False)
+        .annotate(done_on=TruncDate("completed_at", tzinfo=LOCAL_TZ))
+        .aggregate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(done_on__lte=F("promised_due_date"))),
+        )
+    )
+    return rate(counts["on_time"], counts["total"])
+
+
+@indicator("window.satisfaction_rate")
+def window_satisfaction_rate(year: int, org=None):
+    counts = (
+        completed(year, org)
+        .exclude(evaluation="")
+        .aggregate(
+            rated=Count("pk"),
+            good=Count("pk", filter=Q(evaluation__in=GOOD_EVALUATIONS)),
+        )
+    )
+    return rate(counts["good"], counts["rated"])
+
+
+@indicator("window.notify_commit")
+def window_notify_commit(year: int, org=None) -> int:
+    return completed(year, org).filter(notify_commit=True).count()

@@ -1,0 +1,73 @@
+"""The demo year reproduces the report's window figures (read from the catalog)."""
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+import jiaotong
+from jiaotong import demo as jiaotong_demo
+from jiaotong.indicators import compute
+from jiaotong.models import Matter, MatterChange
+from jiaotong.validators import validate_id_for_party
+from licensing import demo
+from licensing.models import Application, Rectification
+
+CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+
+
+def figures_2023(prefix: str) -> dict:
+    entries = json.loads(CATALOG.read_text(encoding="utf-8"))
+    return {
+        e["code"]: e["figure_2023"]
+        for e in entries
+        if e["code"].startswith(prefix) and e.get("figure_2023") is not None
+    }
+
+
+@pytest.fixture
+def demo_loaded(db):
+    out = io.StringIO()
+    started = time.monotonic()
+    jiaotong_demo.load(stdout=out)
+    demo.load(stdout=out)
+    return {"seconds": time.monotonic() - started, "output": out.getvalue()}
+
+
+def test_demo_reproduces_the_window_and_power_figures(demo_loaded):
+    expected = figures_2023("window.") | figures_2023("powers.")
+    assert {"window.completed", "window.coverage", "powers.delegated"} <= set(expected)
+    actual = {code: compute(code, 2023) for code in expected}
+    assert {c: str(v) for c, v in actual.items()} == {
+        c: str(v) for c, v in expected.items()
+    }
+    assert demo_loaded["seconds"] < 60
+
+
+def test_demo_records_are_plausible_and_a_second_load_changes_nothing(demo_loaded):
+    year = Application.objects.filter(received_at__year=2023)
+    sample = list(year.values_list("applicant_type", "applicant_id_number")[:300])
+    for kind, number in sample:
+        assert validate_id_for_party(kind, number) == number
+    months = {d.month for d in year.values_list("received_at", flat=True)}
+    assert months == set(range(1, 13))
+    assert year.filter(status="withdrawn").exists()
+    assert year.filter(status="not_accepted").exists()
+    bad = year.filter(evaluation__in=["不满意", "非常不满意"]).count()
+    assert Rectification.objects.count() == bad > 0
+    assert Application.objects.filter(status__in=["received", "accepted"]).exists()
+    assert "窗口办件" in demo_loaded["output"]
+
+    counts = (
+        Application.objects.count(),
+        Matter.objects.count(),
+        MatterChange.objects.count(),
+    )
+    demo.load(stdout=io.StringIO())
+    assert counts == (
+        Application.objects.count(),
+        Matter.objects.count(),
+        MatterChange.objects.count(),
+    )
