@@ -12,7 +12,9 @@ opened, by calling the enforcement app's own service from ``ticket_close`` once
 that app exists. This module builds no stand-in for it.
 """
 
-from .files import UPLOAD_TYPES, attachment_add, check_upload
+from jiaotong.uploads import UPLOAD_TYPES
+
+from .files import attachment_add, check_upload
 from .records import (
     TicketRow,
     deadline_rule_update,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jiaotong.audit import audit_record
+from jiaotong.uploads import check_upload as _check_upload
 
 from ..models import (
     Attachment,
@@ -15,52 +15,10 @@ from ..models import (
 from ..workflow import WorkflowError, is_unit_member
 from .tickets import lock_ticket
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-# --- Attachments ------------------------------------------------------------------
-
-# extension -> (content type, accepted leading bytes)
-UPLOAD_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    "mp3": ("audio/mpeg", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
-    "wav": ("audio/wav", (b"RIFF",)),
-}
-
 
 def check_upload(upload) -> tuple[str, str]:
-    """(extension, content type) of an acceptable file, or a ValidationError that
-    says why not: the extension and the file's first bytes must agree."""
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in UPLOAD_TYPES:
-        raise ValidationError(
-            "附件类型不允许（可上传：" + "、".join(sorted(UPLOAD_TYPES)) + "）。"
-        )
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"附件不能超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。")
-    if upload.size == 0:
-        raise ValidationError("附件是空文件。")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, magics = UPLOAD_TYPES[ext]
-    if not any(head.startswith(m) for m in magics) or (
-        ext == "wav" and head[8:12] != b"WAVE"
-    ):
-        raise ValidationError(f"文件内容与扩展名 .{ext} 不符。")
-    return ext, content_type
+    """An attachment passes the shared upload checks (jiaotong.uploads)."""
+    return _check_upload(upload, label="附件")
 
 
 @transaction.atomic

@@ -23,9 +23,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiaotong.imports import kinds, run_import
+from jiaotong.uploads import MAX_UPLOAD_BYTES, check_upload, upload_extension
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
 SESSION_KEY = "pending_import"
 STALE_SECONDS = 24 * 60 * 60
 MAX_ERRORS_SHOWN = 500
@@ -49,21 +48,19 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
+        if upload_extension(upload) != "xlsx":
             raise ValidationError(
                 "只能上传 .xlsx 格式的 Excel 工作簿（不支持 .xls、.csv 等格式）。"
             )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"文件不能超过 10 MB（当前 {upload.size / 1024 / 1024:.1f} MB）。"
-            )
-        head = upload.read(len(XLSX_MAGIC))
-        upload.seek(0)
-        if head != XLSX_MAGIC:
+        try:
+            check_upload(upload, allowed={"xlsx"}, max_bytes=MAX_UPLOAD_BYTES)
+        except ValidationError as error:
+            if "不符" not in error.messages[0]:
+                raise
             raise ValidationError(
                 "文件内容不是 .xlsx 工作簿（可能只是改了扩展名），"
                 "请在 Excel 中“另存为 .xlsx”后再上传。"
-            )
+            ) from None
         return upload
 
 

@@ -446,7 +446,7 @@ def test_upload_with_mismatched_content_refused(as_user, handler, in_progress):
         },
         follow=True,
     )
-    assert "文件内容与扩展名 .pdf 不符" in response.content.decode()
+    assert "附件内容与扩展名 .pdf 不符" in response.content.decode()
     assert not Attachment.objects.exists()
 
 
