@@ -66,3 +66,47 @@ def satisfaction_rate(year: int, org):
         satisfied=Count("id", filter=Q(follow_up_result__in=SATISFIED_RESULTS)),
     )
     return rate(counts["satisfied"], counts["reached"])
+
+
+def report_sheets(year: int, org) -> list[tuple[str, list[str], object]]:
+    """The tickets behind hotline.*; callers' phones masked, names omitted."""
+    from jiaotong.validators import mask_phone
+
+    rows = (
+        _received(year, org)
+        .order_by("received_at", "pk")
+        .values_list(
+            "ticket_no",
+            "source",
+            "received_at",
+            "category",
+            "area",
+            "enterprise__name",
+            "caller_phone",
+            "unit__name",
+            "due_date",
+            "closed_at",
+            "follow_up_result",
+        )
+    )
+
+    def masked():
+        for row in rows.iterator(chunk_size=2000):
+            row = list(row)
+            row[6] = mask_phone(row[6])
+            yield tuple(row)
+
+    headers = [
+        "工单编号",
+        "热线来源",
+        "来电时间",
+        "诉求类型",
+        "业务类别",
+        "涉及企业",
+        "联系电话",
+        "承办单位",
+        "办理时限",
+        "办结时间",
+        "回访结果",
+    ]
+    return [("热线工单", headers, masked())]

@@ -98,3 +98,19 @@ def test_unit_without_tickets_gives_zero_and_none(org):
     make_ticket(received_at=local(2023, 4, 4), unit=org["squad"])
     assert compute("hotline.12328.received", 2023, empty) == 0
     assert compute("hotline.closure_rate", 2023, empty) is None
+
+
+def test_year_report_lists_the_tickets_received_with_masked_phones(org, tmp_path):
+    from openpyxl import load_workbook
+
+    from jiaotong.report import write_year_report
+
+    ticket = make_ticket(received_at=local(2023, 5, 4, 9), caller_phone="13812345678")
+    make_ticket(received_at=local(2024, 1, 1, 0, 10))
+    path = tmp_path / "report.xlsx"
+    write_year_report(2023, None, path)
+
+    sheet = load_workbook(path, read_only=True)["热线工单"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [ticket.ticket_no]
+    assert rows[0][6] == "138****5678"

@@ -137,7 +137,8 @@ def test_progress_rises_to_100(records, tmp_path):
     _write(tmp_path, progress=seen.append)
     assert seen == sorted(seen)
     assert seen[-1] == 100
-    assert len(seen) == len(registered()) + 3  # three record sheets of jiaotong
+    # one step per indicator, one per record sheet (jiaotong 3, licensing 1, hotline 1)
+    assert len(seen) == len(registered()) + 5
 
 
 def test_sheet_titles_are_valid_and_unique():

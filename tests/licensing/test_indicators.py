@@ -208,3 +208,22 @@ def test_revoked_commitment_approval_still_counts_as_completed(make_app, lic):
         status=S.REVOKED,
     )
     assert compute("window.completed", 2023) == 1
+
+
+def test_year_report_lists_the_completed_applications_masked(make_app, lic, tmp_path):
+    from openpyxl import load_workbook
+
+    from jiaotong.report import write_year_report
+
+    done = make_app(lic, local(2023, 3, 1, 9), completed=local(2023, 3, 2, 10))
+    make_app(lic, local(2023, 3, 1, 9), completed=local(2024, 1, 1, 0, 5))
+    path = tmp_path / "report.xlsx"
+    write_year_report(2023, None, path)
+
+    sheet = load_workbook(path, read_only=True)["窗口办结办件"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [done.number]
+    assert (
+        rows[0][5]
+        == done.applicant_id_number[:6] + "********" + done.applicant_id_number[-4:]
+    )
