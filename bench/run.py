@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 import zoneinfo
 from pathlib import Path
 
@@ -182,6 +183,12 @@ def configure_environment(database_url: str, work_dir: Path) -> None:
         os.environ.pop(name, None)  # tasks run in-process, cache in memory
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    quiet_warnings()
+
+
+def quiet_warnings() -> None:
+    # WhiteNoise looks for collectstatic output; static files are not measured.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 
 def setup_django(expected_name: str) -> None:
@@ -798,6 +805,7 @@ def main(argv=None) -> int:
     if args.child_export:
         # Inherits the parent's environment (our database, our settings).
         sys.path.insert(0, str(ROOT))
+        quiet_warnings()
         import django
 
         django.setup()

@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "licensing.tasks.flag_overdue_applications_task",
         "schedule": 24 * 60 * 60,
     },
+    "audit-verify-chain": {
+        "task": "jiaotong.tasks.verify_audit_task",
+        "schedule": 24 * 60 * 60,
+    },
     "hotline-flag-overdue": {
         "task": "hotline.tasks.flag_overdue_tickets_task",
         "schedule": 24 * 60 * 60,

@@ -671,3 +671,12 @@ def test_page_masks_id_numbers_and_phones_that_services_recorded(auditor_client)
     assert number not in page and mask_id_number(number) in page
     assert "13812345678" not in page and "138****5678" in page
     assert "139****4321" in page
+
+
+@pytest.mark.django_db
+def test_daily_task_verifies_the_chain_and_records_the_result():
+    from jiaotong.tasks import verify_audit_task
+
+    audit_record(action="test")
+    assert verify_audit_task() is True
+    assert AuditEvent.objects.filter(action="audit_verify").exists()
