@@ -142,3 +142,22 @@ def test_signed_in_pages_carry_the_csp_header_too(client, sysadmin):
     response = client.get(reverse("year_report_request"))
     assert response.status_code == 200
     assert _csp(response)["object-src"] == ["'none'"]
+
+
+def test_manage_py_runs_on_a_developer_machine_without_configuration():
+    env = {
+        k: v
+        for k, v in _production_env().items()
+        if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+    }
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_wsgi_refuses_to_start_without_a_secret_key():
+    env = {
+        k: v for k, v in _production_env().items() if k not in ("SECRET_KEY", "DEBUG")
+    }
+    result = _run(["-c", "import jiaotong.wsgi"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
