@@ -9,32 +9,25 @@ from django.db.models.functions import TruncDate
 
 from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds
 
-from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source, Ticket
-
-
-def _received(year: int, org):
-    low, high = year_bounds(year)
-    queryset = Ticket.objects.real().filter(received_at__gte=low, received_at__lt=high)
-    if org is not None:
-        queryset = queryset.filter(unit__path__startswith=org.path)
-    return queryset
+from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
+from .selectors import tickets_received_in
 
 
 @indicator("hotline.12328.received")
 def received_12328(year: int, org) -> int:
-    return _received(year, org).filter(source=Source.H12328).count()
+    return tickets_received_in(year, org).filter(source=Source.H12328).count()
 
 
 @indicator("hotline.12345.received")
 def received_12345(year: int, org) -> int:
-    return _received(year, org).filter(source=Source.H12345).count()
+    return tickets_received_in(year, org).filter(source=Source.H12345).count()
 
 
 @indicator("hotline.closure_rate")
 def closure_rate(year: int, org):
     """Of the tickets received in Y, the share closed on or before 31 Dec of Y."""
     _, year_end = year_bounds(year)
-    counts = _received(year, org).aggregate(
+    counts = tickets_received_in(year, org).aggregate(
         received=Count("id"),
         closed=Count("id", filter=Q(closed_at__lt=year_end)),
     )
@@ -46,7 +39,7 @@ def on_time_rate(year: int, org):
     """Of the tickets received in Y and closed, the share closed on or before
     their deadline date."""
     counts = (
-        _received(year, org)
+        tickets_received_in(year, org)
         .filter(closed_at__isnull=False)
         .annotate(closed_on=TruncDate("closed_at", tzinfo=LOCAL_TZ))
         .aggregate(
@@ -61,7 +54,7 @@ def on_time_rate(year: int, org):
 def satisfaction_rate(year: int, org):
     """Of the tickets received in Y whose follow-up reached the caller, the share
     answering 满意 or 基本满意 (联系不上 and no follow-up are left out)."""
-    counts = _received(year, org).aggregate(
+    counts = tickets_received_in(year, org).aggregate(
         reached=Count("id", filter=Q(follow_up_result__in=REACHED_RESULTS)),
         satisfied=Count("id", filter=Q(follow_up_result__in=SATISFIED_RESULTS)),
     )
@@ -73,7 +66,7 @@ def report_sheets(year: int, org) -> list[tuple[str, list[str], object]]:
     from jiaotong.validators import mask_phone
 
     rows = (
-        _received(year, org)
+        tickets_received_in(year, org)
         .order_by("received_at", "pk")
         .values_list(
             "ticket_no",

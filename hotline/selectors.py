@@ -172,7 +172,9 @@ def enterprise_complaint_summary(enterprise, user, rows: int = 10) -> dict:
 # --- Dashboard ---------------------------------------------------------------------
 
 
-def _year_tickets(year: int, org=None):
+def tickets_received_in(year: int, org=None):
+    """Real tickets whose call came in during ``year`` (local date), scoped to
+    ``org``'s subtree: the population of every hotline.* figure and chart."""
     low, high = year_bounds(year)
     queryset = Ticket.objects.real().filter(received_at__gte=low, received_at__lt=high)
     if org is not None:
@@ -184,7 +186,7 @@ def monthly_trend(year: int, org=None) -> list[dict]:
     """Tickets received per month of ``year`` by source:
     ``[{"month": 1, "12328": n, "12345": m}, ...]`` for all twelve months."""
     rows = (
-        _year_tickets(year, org)
+        tickets_received_in(year, org)
         .annotate(month=TruncMonth("received_at", tzinfo=LOCAL_TZ))
         .values("month")
         .annotate(
@@ -207,7 +209,7 @@ def top_areas(year: int, org=None, limit: int = 5) -> list[dict]:
     """The business areas with most tickets received in ``year``:
     ``[{"area", "label", "tickets", "complaints"}, ...]``."""
     rows = (
-        _year_tickets(year, org)
+        tickets_received_in(year, org)
         .values("area")
         .annotate(
             tickets=Count("id"),
