@@ -1,6 +1,6 @@
 """Import kind ``tickets`` (spec/import-formats.md): hotline tickets keyed by 工单编号."""
 
-from jiaotong.imports import (
+from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,

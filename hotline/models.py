@@ -103,7 +103,12 @@ class TicketQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Hotline staff and leaders see every ticket; 承办人员 see the tickets
         dispatched to their unit and the units below it; anyone else none."""
-        from jiaotong.roles import ROLE_HANDLER, ROLE_HOTLINE, ROLE_LEADER, has_role
+        from jiaotong.roles import (
+            ROLE_HANDLER,
+            ROLE_HOTLINE,
+            ROLE_LEADER,
+            has_role,
+        )
 
         if not user.is_authenticated or not user.has_perm("hotline.view_ticket"):
             return self.none()
@@ -395,7 +400,12 @@ class SupervisionNoticeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Hotline staff see every notice; leaders and 承办人员 the notices about
         units in their own subtree (a unit's leader gets a copy)."""
-        from jiaotong.roles import ROLE_HANDLER, ROLE_HOTLINE, ROLE_LEADER, has_role
+        from jiaotong.roles import (
+            ROLE_HANDLER,
+            ROLE_HOTLINE,
+            ROLE_LEADER,
+            has_role,
+        )
 
         if not user.is_authenticated:
             return self.none()

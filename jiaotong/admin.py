@@ -14,7 +14,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .audit import audit_record
+from .audit.services import audit_record
 from .models import (
     CalendarDay,
     CreditGradeChange,
@@ -83,7 +83,7 @@ class OrgUnitAdmin(AuditedAdmin):
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     """Accounts in the back office: the system administrator keeps names, units and
     activity. Roles are read-only here — only the 安全管理员 grants them, through
-    jiaotong.accounts.user_assign_roles on /users/<pk>/ — and passwords are reset
+    jiaotong.accounts.services.user_assign_roles on /users/<pk>/ — and passwords are reset
     through the audited page, never here."""
 
     list_display = ["username", "full_name", "unit", "role_list", "is_active"]
@@ -102,7 +102,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         return super().get_queryset(request).prefetch_related("groups")
 
     def has_add_permission(self, request):
-        return False  # accounts are created on /users/new/ (jiaotong.accounts)
+        return False  # accounts are created on /users/new/ (jiaotong.accounts.services)
 
     def get_urls(self):
         # Drop the admin's own password form: resets go through the audited page.
@@ -177,7 +177,7 @@ class CalendarDayAdmin(AuditedAdmin):
     def changelist_view(self, request, extra_context=None):
         from django.contrib import messages
 
-        from .workdays import calendar_warnings
+        from .calendar.workdays import calendar_warnings
 
         for warning in calendar_warnings():
             messages.warning(request, warning)
@@ -218,7 +218,7 @@ class RuleParameterForm(forms.ModelForm):
         ]
 
     def clean(self):
-        from .params import clean_param_value
+        from .calendar.params import clean_param_value
 
         cleaned = super().clean()
         key, value = cleaned.get("key"), cleaned.get("value")

@@ -7,10 +7,8 @@ class JiaotongConfig(AppConfig):
     verbose_name = "基础数据"
 
     def ready(self):
-        from . import (
-            checks,  # noqa: F401  (system checks)
-            signals,  # noqa: F401  (signal receivers)
-        )
+        from . import checks  # noqa: F401  (system checks)
+        from .accounts import signals  # noqa: F401  (signal receivers)
         from .roles import sync_roles
 
         # post_migrate fires once per app after that app's permissions exist;

@@ -8,4 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaotong.settings")
 
 app = Celery("jiaotong")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's tasks.py, and those of the project package's concerns.
 app.autodiscover_tasks()
+app.autodiscover_tasks(["jiaotong.audit", "jiaotong.reports"])

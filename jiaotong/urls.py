@@ -5,7 +5,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from jiaotong.views import accounts, audit, calendar, home, imports, jobs, registry
+from jiaotong.accounts import views as accounts
+from jiaotong.audit import views as audit
+from jiaotong.calendar import views as calendar
+from jiaotong.imports import views as imports
+from jiaotong.registry import views as registry
+from jiaotong.reports import views as jobs
+from jiaotong.views import home
 
 urlpatterns = [
     path("", home.home, name="home"),

@@ -3,7 +3,7 @@ keyed by the provincial platform's 办件编号."""
 
 from django.core.exceptions import ValidationError
 
-from jiaotong.imports import (
+from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,

@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.workdays import add_working_days, working_days_between
 from jiaotong.models import Enterprise
-from jiaotong.models.registry import CreditGrade, PowerType
+from jiaotong.registry.models import CreditGrade, PowerType
 from jiaotong.validators import validate_id_for_party, validate_mobile
-from jiaotong.workdays import add_working_days, working_days_between
 
 from .models import (
     BAD_EVALUATIONS,

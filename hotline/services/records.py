@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from jiaotong.audit import audit_record
-from jiaotong.imports import CREATED, UNCHANGED, UPDATED
+from jiaotong.audit.services import audit_record
+from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
 
 from ..models import (
     ClosureKind,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 
 from ..models import (
     SupervisionNotice,

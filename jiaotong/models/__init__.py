@@ -1,10 +1,12 @@
-"""Models shared by every domain: organisation, people, registries, calendar, audit."""
+"""Models shared by every domain, re-exported from the concern that owns each:
+organisation and people (accounts), registries (registry), calendar, audit, jobs.
+``from jiaotong.models import X`` works for every core model."""
 
-from .audit import AuditEvent
-from .calendar import CalendarDay, RuleParameter
-from .jobs import ExportJob
-from .org import OrgUnit, PasswordHistory, User
-from .registry import (
+from jiaotong.accounts.models import OrgUnit, PasswordHistory, User
+from jiaotong.audit.models import AuditEvent
+from jiaotong.calendar.models import CalendarDay, RuleParameter
+from jiaotong.jobs.models import ExportJob
+from jiaotong.registry.models import (
     CreditGradeChange,
     DiscretionItem,
     Enterprise,

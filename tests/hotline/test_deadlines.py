@@ -7,8 +7,8 @@ import pytest
 
 from hotline import services
 from hotline.models import TicketDeadlineRule
+from jiaotong.calendar.workdays import year_is_estimated
 from jiaotong.models import CalendarDay
-from jiaotong.workdays import year_is_estimated
 from tests.hotline.conftest import intake, local
 
 

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.db import transaction
 
 from jiaotong import demo, roles
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 from jiaotong.models import DiscretionItem, Enterprise, Matter, OrgUnit, User
 from jiaotong.validators import validate_credit_code
 
 DEMO_YEAR = 2023
-CATALOG = Path(settings.BASE_DIR) / "jiaotong" / "indicator_catalog.json"
+CATALOG = Path(settings.BASE_DIR) / "jiaotong" / "metrics" / "indicator_catalog.json"
 
 
 def _figure(code: str):

@@ -4,7 +4,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from jiaotong import roles, workdays
+from jiaotong import roles
+from jiaotong.calendar import workdays
 from tests.factories import make_matter
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from jiaotong import indicators, own_indicators
-from jiaotong.indicators import compute, rate, registered, year_bounds, year_end
+from jiaotong.accounts import indicators as org_indicators
+from jiaotong.metrics import registry as indicators
+from jiaotong.metrics.registry import compute, rate, registered, year_bounds, year_end
 from jiaotong.models import DiscretionItem, MatterChange, OrgUnit
+from jiaotong.registry import indicators as powers_indicators
 from tests.factories import make_matter, make_unit
 
 D = dt.date
@@ -69,17 +71,20 @@ def test_registered_indicators_follow_the_catalog_order():
     assert codes == [code for code in catalog_codes if code in codes]
 
 
-def test_jiaotong_indicators_are_registered_from_its_own_module():
+def test_core_figures_are_registered_from_the_concern_that_owns_them():
     by_code = {ind.code: ind for ind in registered()}
     for code in JIAOTONG_CODES:
-        assert by_code[code].compute.__module__ == own_indicators.__name__
+        owner = org_indicators if code.startswith("org.") else powers_indicators
+        assert by_code[code].compute.__module__ == owner.__name__
         assert by_code[code].label == indicators.catalog()[code]["label"]
 
 
-def test_discovery_names_jiaotong_first_and_has_a_sheets_hook():
+def test_discovery_finds_the_core_concerns_first_then_each_app():
     modules = indicators.indicator_modules()
-    assert modules[0] is own_indicators
-    assert callable(own_indicators.report_sheets)
+    assert modules[:2] == (org_indicators, powers_indicators)
+    names = [module.__name__ for module in modules]
+    assert names.index("licensing.indicators") < names.index("hotline.indicators")
+    assert callable(powers_indicators.report_sheets)
 
 
 # --- powers.* ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Writes to the power list and the enterprise register (jiaotong.registry_services)."""
+"""Writes to the power list and the enterprise register (jiaotong.registry.services)."""
 
 import datetime as dt
 
@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jiaotong.imports import CREATED, UNCHANGED, UPDATED
+from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
 from jiaotong.models import AuditEvent, CreditGradeChange, Matter, MatterChange
-from jiaotong.registry_services import (
+from jiaotong.registry.services import (
     enterprise_change_grade,
     enterprise_upsert,
     matter_upsert,

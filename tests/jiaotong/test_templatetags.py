@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
-from jiaotong import workdays
+from jiaotong.calendar import workdays
 from jiaotong.models import CalendarDay
 
 

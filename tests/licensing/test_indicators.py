@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 from licensing.models import Application
 from tests.factories import make_matter
 
@@ -213,7 +213,7 @@ def test_revoked_commitment_approval_still_counts_as_completed(make_app, lic):
 def test_year_report_lists_the_completed_applications_masked(make_app, lic, tmp_path):
     from openpyxl import load_workbook
 
-    from jiaotong.report import write_year_report
+    from jiaotong.reports.builder import write_year_report
 
     done = make_app(lic, local(2023, 3, 1, 9), completed=local(2023, 3, 2, 10))
     make_app(lic, local(2023, 3, 1, 9), completed=local(2024, 1, 1, 0, 5))

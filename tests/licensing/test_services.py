@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from jiaotong.calendar.workdays import add_working_days, working_days_between
 from jiaotong.models import AuditEvent
-from jiaotong.workdays import add_working_days, working_days_between
 from licensing.models import (
     Application,
     ClockPause,

@@ -1,10 +1,10 @@
-"""jiaotong's own import kinds (spec/import-formats.md): ``matters`` and
+"""The registry's import kinds (spec/import-formats.md): ``matters`` and
 ``enterprises``.  Each row is written through the registry services, so an
 import changes a record exactly as the edit page would."""
 
 from __future__ import annotations
 
-from .imports import (
+from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,
@@ -16,10 +16,10 @@ from .imports import (
     text,
     validated,
 )
-from .models import CreditGradeChange
-from .models.registry import CreditGrade, Industry, MatterSource, PowerType
-from .registry_services import enterprise_upsert, matter_upsert
-from .validators import validate_credit_code
+from jiaotong.validators import validate_credit_code
+
+from .models import CreditGrade, CreditGradeChange, Industry, MatterSource, PowerType
+from .services import enterprise_upsert, matter_upsert
 
 
 @register

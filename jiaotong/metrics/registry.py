@@ -1,7 +1,7 @@
 """The indicator registry: every figure of the annual report, computed one way.
 
 The catalog (code, label, unit, definition, order) is ``indicator_catalog.json``,
-a copy of spec/indicators.json.  Each app registers the compute function of the
+a copy of spec/indicators.json next to this module.  Each app registers the compute function of the
 codes it owns, in its ``indicators.py``::
 
     @indicator("window.completed")
@@ -12,12 +12,13 @@ and nothing else, so a figure has exactly one implementation.
 
 An app's indicators module may also define
 ``report_sheets(year, org) -> list[(title, headers, rows)]``: the records behind
-its figures, written by the year-end workbook (jiaotong.report) as further
+its figures, written by the year-end workbook (jiaotong.reports.builder) as further
 worksheets, ``rows`` an iterable of tuples.
 
-This module is the registry itself, so the figures the project package owns
-(powers.*, org.*) live in ``jiaotong.own_indicators``, which discovery imports
-first; autodiscovery of ``jiaotong.indicators`` would only find this module.
+The project package's own figures (powers.*, org.*) are ordinary indicators
+modules of its concern rooms (jiaotong.registry.indicators,
+jiaotong.accounts.indicators), found the same way as any app's
+(jiaotong.discovery.contributed_modules).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
@@ -96,18 +96,11 @@ def compute(code: str, year: int, org=None) -> Value:
 
 @cache
 def indicator_modules() -> tuple[ModuleType, ...]:
-    """Every module that registers indicators: jiaotong.own_indicators, then each
-    installed app's ``indicators`` module in INSTALLED_APPS order."""
-    from django.apps import apps
-    from django.utils.module_loading import module_has_submodule
+    """Every module that registers indicators, in INSTALLED_APPS order (the
+    project package's concern rooms first)."""
+    from jiaotong.discovery import contributed_modules
 
-    modules = [import_module("jiaotong.own_indicators")]
-    for config in apps.get_app_configs():
-        if config.name == "jiaotong":
-            continue
-        if module_has_submodule(config.module, "indicators"):
-            modules.append(import_module(f"{config.name}.indicators"))
-    return tuple(modules)
+    return tuple(contributed_modules("indicators"))
 
 
 def _autodiscover() -> None:

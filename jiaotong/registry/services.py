@@ -32,11 +32,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from .audit import audit_record
-from .imports import CREATED, UNCHANGED, UPDATED
-from .models import CreditGradeChange, Enterprise, Matter, MatterChange
-from .models.registry import CreditGrade
-from .validators import validate_credit_code
+from jiaotong.audit.services import audit_record
+from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
+from jiaotong.validators import validate_credit_code
+
+from .models import CreditGrade, CreditGradeChange, Enterprise, Matter, MatterChange
 
 MATTER_FIELDS = frozenset(
     {

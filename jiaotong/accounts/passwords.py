@@ -86,7 +86,7 @@ class PasswordHistoryValidator:
             return
         from django.utils import timezone
 
-        from jiaotong.models import PasswordHistory
+        from jiaotong.accounts.models import PasswordHistory
 
         PasswordHistory.objects.create(user=user, password=user.password)
         user.password_changed_at = timezone.now()

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from . import triggers
+from jiaotong import triggers
+
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64

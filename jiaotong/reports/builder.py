@@ -4,13 +4,13 @@ records behind the figures.
 The first worksheet, ``指标汇总``, holds one row per indicator in catalog order
 under ``指标代码 | 指标 | 数值 | 单位 | 口径说明`` (spec/indicators.md).  Further
 worksheets come from the ``report_sheets(year, org)`` hook of each indicators
-module (see jiaotong.indicators), in INSTALLED_APPS order.
+module (see jiaotong.metrics.registry), in INSTALLED_APPS order.
 
 openpyxl write-only mode keeps memory flat however many rows the hooks stream
 (QUALITY.md).  Text is always written as text: a value such as ``=HYPERLINK(..)``
 from a record never becomes a live formula.  The management command and the
-Celery task both call ``write_year_report``; ``year_report_start`` is the
-service behind the web page that queues the background build.
+Celery task both call ``write_year_report``; ``year_report_start``
+(jiaotong.reports.services) queues the background build for the web page.
 """
 
 from __future__ import annotations
@@ -20,15 +20,14 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from jiaotong.indicators import LOCAL_TZ, indicator_modules, registered
-from jiaotong.jobs import export_job_create, export_job_enqueue
-from jiaotong.models import ExportJob, OrgUnit
+from jiaotong.accounts.models import OrgUnit
+from jiaotong.jobs.models import ExportJob
+from jiaotong.metrics.registry import LOCAL_TZ, indicator_modules, registered
 
 SUMMARY_TITLE = "指标汇总"
 SUMMARY_HEADERS = ["指标代码", "指标", "数值", "单位", "口径说明"]
@@ -81,26 +80,8 @@ def write_year_report(
     workbook.save(path_or_stream)
 
 
-@transaction.atomic
-def year_report_start(*, year: int, org: OrgUnit | None, by, request=None) -> ExportJob:
-    """Queue the workbook for ``year`` as an ExportJob of ``by`` (audited as an
-    export); the Celery task is sent only once the job row is committed."""
-    from jiaotong.tasks import export_year_report_task  # the task imports this module
-
-    job = export_job_create(
-        kind=YEAR_REPORT_KIND,
-        params={"year": year, "org": org.code if org else None},
-        title=year_report_title(year, org),
-        filename=year_report_filename(year, org),
-        by=by,
-        request=request,
-    )
-    export_job_enqueue(job, export_year_report_task)
-    return job
-
-
 def build_year_report(job: ExportJob, stream, progress: Progress) -> None:
-    """The ExportJob builder for YEAR_REPORT_KIND (see jiaotong.jobs)."""
+    """The ExportJob builder for YEAR_REPORT_KIND (see jiaotong.jobs.services)."""
     org_code = job.params.get("org")
     org = OrgUnit.objects.get(code=org_code) if org_code else None
     write_year_report(int(job.params["year"]), org, stream, progress=progress)

@@ -8,9 +8,10 @@ import datetime as dt
 
 from django.db.models import Count, QuerySet
 
-from .models import AuditEvent, CreditGradeChange, Enterprise, Matter
-from .models.registry import PowerType
-from .validators import mask_id_number, mask_name, mask_phone
+from jiaotong.audit.models import AuditEvent
+from jiaotong.validators import mask_id_number, mask_name, mask_phone
+
+from .models import CreditGradeChange, Enterprise, Matter, PowerType
 
 # Personal data in recorded changes is shown masked, as everywhere else (PIPL).
 _MASKED_FIELDS = {

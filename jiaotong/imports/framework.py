@@ -269,10 +269,11 @@ def kinds() -> dict[str, type[Importer]]:
 
 @functools.cache
 def _autodiscover() -> None:
-    # jiaotong's own kinds live in jiaotong/importers.py; each app's in <app>/imports.py.
-    from django.utils.module_loading import autodiscover_modules
+    # Each app's kinds live in <app>/imports.py, the core's in its concern rooms
+    # (jiaotong/accounts/imports.py, jiaotong/registry/imports.py).
+    from jiaotong.discovery import contributed_modules
 
-    autodiscover_modules("importers", "imports")
+    contributed_modules("imports")
 
 
 class _Formula:
@@ -415,7 +416,7 @@ def _validation_errors(importer: Importer, number: int, exc: ValidationError):
 def _write(
     importer: Importer, parsed, result: ImportResult, *, dry_run: bool, source_name
 ) -> None:
-    from .audit import audit_record
+    from jiaotong.audit.services import audit_record
 
     # One transaction for the whole workbook: any failure writes nothing.  Each
     # row runs in its own savepoint, so a row that fails (even in the database)

@@ -32,7 +32,7 @@ def _library_knows(year: int) -> bool:
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from jiaotong.models import CalendarDay
+    from jiaotong.calendar.models import CalendarDay
 
     return dict(
         CalendarDay.objects.filter(date__range=(start, end)).values_list(
@@ -62,7 +62,7 @@ def is_working_day(day: dt.date) -> bool:
 def year_is_estimated(year: int) -> bool:
     """True when working days of ``year`` are a weekday guess: the library has no
     data and administrators have entered no holidays for it."""
-    from jiaotong.models import CalendarDay
+    from jiaotong.calendar.models import CalendarDay
 
     if _library_knows(year):
         return False
@@ -146,8 +146,8 @@ def calendar_day_set(*, day: dt.date, is_workday: bool, note: str = "", by):
     Deadlines computed from now on use the entry; deadlines already stored on
     cases are not recomputed (they were right under the calendar of their day).
     """
-    from jiaotong.audit import audit_record
-    from jiaotong.models import CalendarDay
+    from jiaotong.audit.services import audit_record
+    from jiaotong.calendar.models import CalendarDay
 
     entry = CalendarDay.objects.select_for_update().filter(date=day).first()
     before = None if entry is None else (entry.is_workday, entry.note)
@@ -171,7 +171,7 @@ def calendar_day_set(*, day: dt.date, is_workday: bool, note: str = "", by):
 @transaction.atomic
 def calendar_day_delete(*, entry, by) -> None:
     """Remove an entry: the official calendar (or the weekday rule) applies again."""
-    from jiaotong.audit import audit_record
+    from jiaotong.audit.services import audit_record
 
     audit_record(
         by=by,

@@ -17,8 +17,10 @@ from django.contrib.auth.signals import (
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from . import passwords, roles
-from .audit import audit_record
+from jiaotong import roles
+from jiaotong.audit.services import audit_record
+
+from . import passwords
 from .models import User
 
 

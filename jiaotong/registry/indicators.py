@@ -1,11 +1,11 @@
-"""The figures the project package owns: the power list (powers.*) and the
-organisation (org.*) of spec/indicators.md, each one aggregate query.
+"""The power list's figures (powers.* of spec/indicators.md), each one
+aggregate query.
 
 "In force at 31 Dec of Y" is ``in_force_on(year_end(Y))``: started on or before
 that day (or no start date) and not repealed/abolished on or before it, so a
 matter repealed on 31 Dec no longer counts and one repealed on 1 Jan of Y+1
 still does.  ``org`` narrows matters and benchmark entries to those whose
-承办单位 lies in that unit's subtree, and units to the subtree itself.
+承办单位 lies in that unit's subtree.
 
 Also the workbook's "records behind the figures" for these indicators
 (``report_sheets``).
@@ -17,21 +17,18 @@ import datetime as dt
 
 from django.db.models import (
     Case,
-    CharField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
 
-from jiaotong.indicators import indicator, year_end
-from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
-from jiaotong.models.registry import MatterSource, PowerType
+from jiaotong.metrics.registry import indicator, year_end
+from jiaotong.registry.models import (
+    DiscretionItem,
+    Matter,
+    MatterChange,
+    MatterSource,
+    PowerType,
+)
 
 
 def _matters(year: int, org):
@@ -111,36 +108,6 @@ def powers_benchmarked_penalties(year: int, org) -> int:
     if org is not None:
         items = items.filter(matter__unit__path__startswith=org.path)
     return items.count()
-
-
-@indicator("org.enforcement_staff")
-def org_enforcement_staff(year: int, org) -> int:
-    """Established posts of every unit in force at 31 Dec that is an enforcement
-    brigade or lies below one (大队部, its 中队 and its 法制股 alike): the brigade's
-    own figure covers only its command, the squads hold the rest.  An abolished
-    squad's posts stop counting on the day it is abolished."""
-    day = year_end(year)
-    in_force = OrgUnit.objects.in_force_on(day)
-    # A brigade whose path is a prefix of the outer unit's path (or the unit itself).
-    brigade_above = in_force.filter(
-        StartsWith(
-            ExpressionWrapper(OuterRef("path"), output_field=CharField()),
-            F("path"),
-        ),
-        kind=OrgUnit.Kind.BRIGADE,
-    )
-    units = in_force.filter(Exists(brigade_above))
-    if org is not None:
-        units = units.filter(path__startswith=org.path)
-    return units.aggregate(posts=Coalesce(Sum("established_posts"), Value(0)))["posts"]
-
-
-@indicator("org.towns")
-def org_towns(year: int, org) -> int:
-    towns = OrgUnit.objects.in_force_on(year_end(year)).filter(kind=OrgUnit.Kind.TOWN)
-    if org is not None:
-        towns = towns.filter(path__startswith=org.path)
-    return towns.count()
 
 
 # --- Records behind the figures (year-end workbook) ----------------------------

@@ -5,8 +5,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
-from . import roles
-from .filters import YES_NO, bootstrap_widgets
+from jiaotong import roles
+from jiaotong.filters import YES_NO, bootstrap_widgets
+
 from .models import OrgUnit, User
 
 # One sentence for an unknown user, a wrong password and a stopped account alike,
