@@ -38,6 +38,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	JIAOTONG_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	.venv/bin/lint-imports  # architecture contracts in pyproject.toml
 
 format: setup
 	.venv/bin/ruff format .
