@@ -1,9 +1,22 @@
 from django.apps import AppConfig
 
+from jiaotong.roles import ROLE_HANDLER, ROLE_HOTLINE, ROLE_LEADER
+
 
 class HotlineConfig(AppConfig):
     name = "hotline"
     verbose_name = "热线工单"
+
+    # (label, url name, bootstrap icon, who, order): the menu contract.
+    nav_items = [
+        (
+            "热线工单",
+            "hotline:ticket_list",
+            "telephone",
+            {ROLE_HOTLINE, ROLE_HANDLER, ROLE_LEADER},
+            20,
+        ),
+    ]
 
     def home_queues(self, user) -> list[dict]:
         """The home page's hotline work queues for this user (may be empty)."""

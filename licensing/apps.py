@@ -1,9 +1,22 @@
 from django.apps import AppConfig
 
+from jiaotong.roles import ROLE_LEADER, ROLE_WINDOW
+
 
 class LicensingConfig(AppConfig):
     name = "licensing"
     verbose_name = "窗口办件"
+
+    # (label, url name, bootstrap icon, who, order): the menu contract.
+    nav_items = [
+        (
+            "窗口办件",
+            "licensing:application_list",
+            "inbox",
+            {ROLE_WINDOW, ROLE_LEADER},
+            10,
+        ),
+    ]
 
     def home_queues(self, user) -> list[dict]:
         """The clerk's open applications for the home page (most urgent first)."""
