@@ -104,11 +104,9 @@ class ApplicationImporter(Importer):
             raise CellError("办理结果", "不予受理的办件没有办理结果，应为空")
         if row["评价"] and outcome not in Result.values:
             raise CellError("评价", "只有已办结（准予、不予许可、办结）的办件才有评价")
-        if (
-            outcome in (Result.APPROVED, Result.DENIED)
-            and matter.power_type == "公共服务"
-        ):
-            raise CellError("办理结果", "公共服务事项的办理结果应为“办结”或“撤回”")
+        if outcome == Result.APPROVED and matter.power_type != "行政许可":
+            # The format accepts 准予 for any matter; outside 行政许可 it means 办结.
+            row["办理结果"] = Result.DONE
 
     def upsert(self, row) -> str:
         return application_import_row(

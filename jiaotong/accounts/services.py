@@ -27,7 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiaotong import roles as role_table
+from jiaotong.audit.changes import apply_changes
 from jiaotong.audit.services import audit_record
+from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
 from jiaotong.validators import validate_mobile
 
 from .models import OrgUnit, User
@@ -215,3 +217,63 @@ def user_set_password(*, user: User, password: str, by: User | None) -> User:
     user_end_sessions(user=user)
     audit_record(by=by, action="password_reset", obj=user)
     return user
+
+
+UNIT_FIELDS = frozenset(
+    {"name", "kind", "parent", "established_posts", "established_on", "abolished_on"}
+)
+
+
+@transaction.atomic
+def unit_upsert(
+    *, code: str, values: dict, by: User | None, actor_name: str = ""
+) -> tuple[OrgUnit, str]:
+    """Create the organisation unit with this 单位编码 or update the fields given
+    in ``values`` (``UNIT_FIELDS``; others keep their stored value).
+
+    Refuses a parent that is the unit itself or lies below it, and an 撤销日期
+    (the first day the unit no longer exists) before its 设立日期.  Moving a unit
+    re-derives the path of everything below it, so subtree filters stay right.
+    Returns ``(unit, created|updated|unchanged)``; each change is audited.
+    """
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError({"code": "单位编码不能为空。"})
+    unit = OrgUnit.objects.select_for_update().filter(code=code).first()
+    created = unit is None
+    if created:
+        unit = OrgUnit(code=code)
+    old_path = unit.path
+    changes = apply_changes(unit, values, UNIT_FIELDS)
+    if not created and not changes:
+        return unit, UNCHANGED
+    parent = unit.parent
+    if parent is not None and (
+        parent.code == code or (old_path and parent.path.startswith(old_path))
+    ):
+        raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+    if (
+        unit.established_on
+        and unit.abolished_on
+        and unit.abolished_on < unit.established_on
+    ):
+        raise ValidationError({"abolished_on": "撤销日期不能早于设立日期。"})
+    unit.full_clean(exclude=["parent", "path"], validate_unique=False)
+    unit.save()
+    if old_path and unit.path != old_path:
+        # Re-derive the materialised paths below the moved unit, parents first.
+        for child in (
+            OrgUnit.objects.filter(path__startswith=old_path)
+            .exclude(pk=unit.pk)
+            .order_by("path")
+        ):
+            child.parent = OrgUnit.objects.get(pk=child.parent_id)
+            child.save(update_fields=["path"])
+    audit_record(
+        by=by,
+        actor_name=actor_name,
+        action="orgunit_create" if created else "orgunit_update",
+        obj=unit,
+        changes=changes,
+    )
+    return unit, CREATED if created else UPDATED

@@ -52,8 +52,11 @@ class RowError:
     row: int
     column: str
     reason: str
+    rows: int = 1  # > 1: the same error on every one of that many data rows
 
     def __str__(self) -> str:
+        if self.rows > 1:
+            return f"全部{self.rows}行（第{self.row}行起） {self.column}: {self.reason}"
         return f"第{self.row}行 {self.column}: {self.reason}"
 
 
@@ -233,6 +236,15 @@ class Importer:
     def check_row(self, row: dict[str, Any]) -> None:
         """Cross-column and reference checks; raise CellError naming the column."""
 
+    def check_rows(self, parsed: list[tuple[int, dict[str, Any]]]) -> list[RowError]:
+        """Checks across rows (e.g. references between rows of the workbook), run
+        once every row is valid on its own; ``parsed`` is ``[(row number, row)]``."""
+        return []
+
+    def write_order(self, parsed: list[tuple[int, dict[str, Any]]]):
+        """The order rows are written in (default: the workbook's)."""
+        return parsed
+
     def upsert(self, row: dict[str, Any]) -> str:
         """Create or update the record for this row; return CREATED/UPDATED/UNCHANGED."""
         raise NotImplementedError
@@ -372,10 +384,35 @@ def run_import(
 
     if not parsed and not result.errors:
         result.errors.append(RowError(1, "文件", "没有数据行（数据应从第2行开始）"))
-    if result.errors:
-        return result
-    _write(importer, parsed, result, dry_run=dry_run, source_name=source_name)
+    if not result.errors:
+        result.errors.extend(importer.check_rows(parsed))
+    if not result.errors:
+        parsed = importer.write_order(parsed)
+        _write(importer, parsed, result, dry_run=dry_run, source_name=source_name)
+    result.errors = _once_for_every_row(result.errors, len(parsed))
     return result
+
+
+def _once_for_every_row(errors: list[RowError], row_count: int) -> list[RowError]:
+    """An error that every data row has (a precondition such as "no organisation
+    unit yet") is reported once, not once per row; the rest stay as they are."""
+    if row_count < 2:
+        return errors
+    rows_by_error: dict[tuple[str, str], set[int]] = {}
+    for error in errors:
+        rows_by_error.setdefault((error.column, error.reason), set()).add(error.row)
+    everywhere = {key for key, rows in rows_by_error.items() if len(rows) == row_count}
+    if not everywhere:
+        return errors
+    kept, reported = [], set()
+    for error in errors:
+        key = (error.column, error.reason)
+        if key not in everywhere:
+            kept.append(error)
+        elif key not in reported:
+            reported.add(key)
+            kept.append(RowError(error.row, *key, rows=row_count))
+    return kept
 
 
 def _parse_row(importer: Importer, positions, number: int, values: tuple):

@@ -28,10 +28,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
+from jiaotong.audit.changes import apply_changes
 from jiaotong.audit.services import audit_record
 from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
 from jiaotong.validators import validate_credit_code
@@ -61,26 +62,6 @@ ENTERPRISE_FIELDS = frozenset(
 def pinyin_initials(name: str) -> str:
     """道路运输经营许可 → DLYSJYXK (non-Chinese characters are kept as typed)."""
     return "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER)).upper()[:200]
-
-
-def _apply(instance: models.Model, values: dict[str, Any], allowed) -> dict:
-    """Set ``values`` on ``instance``; return ``{field: [old, new]}`` of real changes."""
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"not an editable field: {', '.join(sorted(unknown))}")
-    changes = {}
-    for name, value in values.items():
-        field = instance._meta.get_field(name)
-        if field.is_relation:
-            old, new = getattr(instance, field.attname), getattr(value, "pk", value)
-            shown = [str(getattr(instance, name) or ""), str(value or "")]
-        else:
-            old, new = getattr(instance, name), value
-            shown = [old, new]
-        if old != new:
-            changes[name] = shown
-            setattr(instance, name, value)
-    return changes
 
 
 def _check_matter(matter: Matter) -> None:
@@ -123,7 +104,7 @@ def matter_upsert(
     if created:
         matter = Matter(code=code)
     was_notify_commit = matter.notify_commit
-    changes = _apply(matter, values, MATTER_FIELDS)
+    changes = apply_changes(matter, values, MATTER_FIELDS)
     initials = pinyin_initials(matter.name)
     if matter.pinyin_initials != initials:
         changes["pinyin_initials"] = [matter.pinyin_initials, initials]
@@ -190,7 +171,7 @@ def enterprise_upsert(
     if created:
         enterprise = Enterprise(credit_code=credit_code)
     from_grade = enterprise.credit_grade
-    changes = _apply(enterprise, values, ENTERPRISE_FIELDS)
+    changes = apply_changes(enterprise, values, ENTERPRISE_FIELDS)
     if not created and not changes:
         return enterprise, UNCHANGED
     enterprise.full_clean(validate_unique=False, validate_constraints=False)

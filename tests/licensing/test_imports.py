@@ -169,12 +169,20 @@ BAD_ROWS = [
     (row(评价="满意"), "评价", "只有已办结"),
     (row(告知承诺="也许"), "告知承诺", "是/否"),
     (row(办理渠道="电话"), "办理渠道", "应为"),
-    (
-        row(事项编码="GG001", 办结时间="2023-03-02", 办理结果="准予"),
-        "办理结果",
-        "公共服务事项",
-    ),
 ]
+
+
+def test_准予_on_a_matter_that_is_not_a_licence_is_imported_as_办结(matters, sysadmin):
+    """The format lists 准予 for any matter type (spec: every listed value is
+    accepted for every row); outside 行政许可 it means the same as 办结."""
+    result = run_import(
+        "applications",
+        workbook([row(事项编码="GG001", 办结时间="2023-03-02", 办理结果="准予")]),
+        by=sysadmin,
+    )
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert Application.objects.get().result == "办结"
 
 
 @pytest.mark.parametrize("bad, column, reason", BAD_ROWS)
