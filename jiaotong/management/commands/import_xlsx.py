@@ -15,7 +15,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="导入类型：units、matters、enterprises、applications、tickets 等")
+        parser.add_argument(
+            "kind",
+            help="导入类型：units、matters、enterprises、applications、tickets 等",
+        )
         parser.add_argument("path", help=".xlsx 文件路径")
         parser.add_argument(
             "--dry-run",
