@@ -34,3 +34,10 @@ class HotlineConfig(AppConfig):
                 "complaints": enterprise_complaint_summary(enterprise, user),
             }
         ]
+
+    def audit_labels(self) -> dict[str, str]:
+        """Audit action -> Chinese label for the audit page (from the workflow
+        table and the other services' actions, as the timeline shows them)."""
+        from .selectors import ACTION_LABELS
+
+        return ACTION_LABELS

@@ -36,3 +36,10 @@ class LicensingConfig(AppConfig):
                 "template": "licensing/includes/_queue.html",
             }
         ]
+
+    def audit_labels(self) -> dict[str, str]:
+        """Audit action -> Chinese label for the audit page (from the workflow
+        table and the other services' actions, as the timeline shows them)."""
+        from .selectors import ACTION_LABELS
+
+        return ACTION_LABELS

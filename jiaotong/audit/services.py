@@ -16,6 +16,7 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from jiaotong import triggers
 
+from .labels import VERIFY_ACTION
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -155,9 +156,6 @@ def audit_verify_chain(chunk_size: int = 2000) -> ChainReport:
     return ChainReport(checked)
 
 
-VERIFY_ACTION = "audit_verify"
-
-
 def audit_chain_check(*, by=None, record: bool = True) -> ChainReport:
     """Verify the whole chain and, unless ``record`` is false, append the result as
     an ``audit_verify`` event: the audit page shows the latest one, and the trail
@@ -186,38 +184,6 @@ def last_chain_check() -> AuditEvent | None:
         .order_by("-id")
         .first()
     )
-
-
-# Labels for the audit page; an action without one is shown by its code.
-ACTION_LABELS = {
-    "login": "登录",
-    "logout": "退出登录",
-    "session_expired": "会话超时退出",
-    "login_failed": "登录失败",
-    "account_locked": "账户锁定",
-    "ip_locked": "地址锁定",
-    "password_change": "修改密码",
-    "password_reset": "重置密码",
-    "user_create": "创建账户",
-    "user_deactivate": "停用账户",
-    "user_activate": "启用账户",
-    "role_change": "角色变更",
-    "export": "导出",
-    "import": "导入",
-    "admin_create": "后台新增",
-    "admin_update": "后台修改",
-    "admin_delete": "后台删除",
-    "matter_create": "新增权责事项",
-    "matter_update": "修改权责事项",
-    "enterprise_create": "新增企业",
-    "enterprise_update": "修改企业",
-    "enterprise_change_grade": "调整信用等级",
-    "rule_parameter_seed": "初始化规则参数",
-    "calendar_day_create": "录入工作日历",
-    "calendar_day_update": "更正工作日历",
-    "calendar_day_delete": "删除工作日历设置",
-    VERIFY_ACTION: "审计链校验",
-}
 
 
 @dataclass

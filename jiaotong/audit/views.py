@@ -9,7 +9,6 @@ import json
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
 from django.shortcuts import render
@@ -17,26 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from jiaotong.audit.models import AuditEvent
-from jiaotong.audit.services import ACTION_LABELS, keyset_page, last_chain_check
+from jiaotong.audit.selectors import action_labels, describe, record_type_choices
+from jiaotong.audit.services import keyset_page, last_chain_check
 from jiaotong.filters import bootstrap_widgets
 from jiaotong.validators import mask_personal_numbers
 
 PAGE_SIZE = 50
-
-
-def _object_type_choices() -> list[tuple[str, str]]:
-    return sorted(
-        (
-            (
-                model._meta.label_lower,
-                f"{model._meta.verbose_name}（{model._meta.label_lower}）",
-            )
-            for model in apps.get_models()
-            if not model._meta.app_label.startswith(("django", "auth", "axes"))
-            or model._meta.label_lower == "auth.group"
-        ),
-        key=lambda choice: choice[0],
-    )
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -53,14 +38,13 @@ class AuditEventFilter(django_filters.FilterSet):
         method="filter_actor",
         widget=forms.TextInput(attrs={"placeholder": "姓名或用户名"}),
     )
-    action = django_filters.CharFilter(
+    action = django_filters.ChoiceFilter(
         label="动作",
-        widget=forms.TextInput(
-            attrs={"list": "audit-actions", "placeholder": "如 login"}
-        ),
+        choices=lambda: sorted(action_labels().items(), key=lambda item: item[1]),
+        empty_label="全部",
     )
     object_type = django_filters.ChoiceFilter(
-        label="对象类型", choices=_object_type_choices, empty_label="全部"
+        label="对象类型", choices=record_type_choices, empty_label="全部"
     )
     object_id = django_filters.CharFilter(label="对象编号")
     date_from = django_filters.DateFilter(
@@ -120,13 +104,15 @@ def _shown(value) -> str:
 
 
 def _prepare(event: AuditEvent) -> None:
-    """Labels, and personal numbers masked in what people typed (PIPL): the audit
-    admin needs to see who did what, not the citizens' ID numbers and phones."""
-    event.action_label = ACTION_LABELS.get(event.action, "")
+    """Personal numbers masked in what people typed (PIPL): the audit admin needs
+    to see who did what, not the citizens' ID numbers and phones."""
     event.reason_shown = _shown(event.reason)
     event.object_repr_shown = _shown(event.object_repr)
     changes = event.changes if isinstance(event.changes, dict) else {"": event.changes}
-    event.changes_shown = [(key, _shown(value)) for key, value in changes.items()]
+    event.changes_shown = [
+        (event.change_labels.get(key, key), _shown(value))
+        for key, value in changes.items()
+    ]
 
 
 @require_safe
@@ -140,6 +126,7 @@ def audit_list(request):
         after=_cursor(request, "after"),
         size=PAGE_SIZE,
     )
+    describe(page.rows, action_labels())
     for event in page.rows:
         _prepare(event)
     return render(
@@ -149,7 +136,6 @@ def audit_list(request):
             "filter": event_filter,
             "page": page,
             "chain_check": last_chain_check(),
-            "action_labels": sorted(ACTION_LABELS.items()),
             "page_size": PAGE_SIZE,
         },
     )

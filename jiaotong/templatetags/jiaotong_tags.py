@@ -90,21 +90,8 @@ def elided_pages(page_obj):
     )
 
 
-# Audit actions as people say them; an unknown code is shown as recorded.
-AUDIT_ACTION_LABELS = {
-    "matter_create": "新建事项",
-    "matter_update": "修改事项",
-    "enterprise_create": "新建企业",
-    "enterprise_update": "修改企业信息",
-    "enterprise_change_grade": "调整信用等级",
-    "login": "登录",
-    "logout": "退出",
-    "login_failed": "登录失败",
-    "account_locked": "账户锁定",
-    "session_expired": "会话过期",
-}
-
-
 @register.filter
 def audit_action(code):
-    return AUDIT_ACTION_LABELS.get(code, code)
+    from jiaotong.audit.selectors import action_labels
+
+    return action_labels().get(code, code)

@@ -32,7 +32,7 @@ def test_auditor_browses_filters_and_pages_the_trail(page, live_server, auditor,
     assert page.locator("tbody tr").count() >= 10
 
     page.goto(f"{live_server.url}/audit/")
-    page.fill("input[name=action]", "role_change")
+    page.select_option("select[name=action]", "role_change")
     page.click("button:has-text('查询')")
     page.wait_for_load_state("networkidle")
     assert page.locator("tbody tr").count() == 30

@@ -174,7 +174,7 @@ def test_matter_detail_shows_fields_changes_and_timeline(client, clerk, sysadmin
         "matter_update",
         "matter_create",
     ]
-    assert "修改事项" in page and sysadmin.display_name in page
+    assert "修改权责事项" in page and sysadmin.display_name in page
     assert response.context["can_change"] is False
 
 
