@@ -27,9 +27,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiaotong import roles as role_table
-from jiaotong.audit.changes import apply_changes
+from jiaotong.audit.changes import (
+    UNCHANGED,
+    apply_changes,
+    locked_or_new,
+    record_upsert,
+)
 from jiaotong.audit.services import audit_record
-from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
 from jiaotong.validators import validate_mobile
 
 from .models import OrgUnit, User
@@ -239,10 +243,7 @@ def unit_upsert(
     code = (code or "").strip()
     if not code:
         raise ValidationError({"code": "单位编码不能为空。"})
-    unit = OrgUnit.objects.select_for_update().filter(code=code).first()
-    created = unit is None
-    if created:
-        unit = OrgUnit(code=code)
+    unit, created = locked_or_new(OrgUnit, code=code)
     old_path = unit.path
     changes = apply_changes(unit, values, UNIT_FIELDS)
     if not created and not changes:
@@ -269,11 +270,6 @@ def unit_upsert(
         ):
             child.parent = OrgUnit.objects.get(pk=child.parent_id)
             child.save(update_fields=["path"])
-    audit_record(
-        by=by,
-        actor_name=actor_name,
-        action="orgunit_create" if created else "orgunit_update",
-        obj=unit,
-        changes=changes,
+    return unit, record_upsert(
+        unit, created=created, changes=changes, by=by, actor_name=actor_name
     )
-    return unit, CREATED if created else UPDATED

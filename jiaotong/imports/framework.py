@@ -34,8 +34,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+# The outcomes of one row, shared with the create-or-update services.
+from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
+
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 class CellError(Exception):

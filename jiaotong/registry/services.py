@@ -32,9 +32,13 @@ from django.db import transaction
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from jiaotong.audit.changes import apply_changes
+from jiaotong.audit.changes import (
+    UNCHANGED,
+    apply_changes,
+    locked_or_new,
+    record_upsert,
+)
 from jiaotong.audit.services import audit_record
-from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
 from jiaotong.validators import validate_credit_code
 
 from .models import CreditGrade, CreditGradeChange, Enterprise, Matter, MatterChange
@@ -98,11 +102,7 @@ def matter_upsert(
     code = (code or "").strip()
     if not code:
         raise ValidationError({"code": "事项编码不能为空。"})
-    # Lock the row: two imports of the same code must not both see "unchanged".
-    matter = Matter.objects.select_for_update().filter(code=code).first()
-    created = matter is None
-    if created:
-        matter = Matter(code=code)
+    matter, created = locked_or_new(Matter, code=code)
     was_notify_commit = matter.notify_commit
     changes = apply_changes(matter, values, MATTER_FIELDS)
     initials = pinyin_initials(matter.name)
@@ -120,14 +120,9 @@ def matter_upsert(
             effective_on=timezone.localdate(),
             defaults={"note": "告知承诺由“否”改为“是”。"},
         )
-    audit_record(
-        by=by,
-        actor_name=actor_name,
-        action="matter_create" if created else "matter_update",
-        obj=matter,
-        changes=changes,
+    return matter, record_upsert(
+        matter, created=created, changes=changes, by=by, actor_name=actor_name
     )
-    return matter, CREATED if created else UPDATED
 
 
 def _record_grade_change(
@@ -163,13 +158,7 @@ def enterprise_upsert(
         credit_code = validate_credit_code(credit_code)
     except ValidationError as exc:
         raise ValidationError({"credit_code": exc.messages}) from exc
-    # Lock the row: two imports of the same code must not both see "unchanged".
-    enterprise = (
-        Enterprise.objects.select_for_update().filter(credit_code=credit_code).first()
-    )
-    created = enterprise is None
-    if created:
-        enterprise = Enterprise(credit_code=credit_code)
+    enterprise, created = locked_or_new(Enterprise, credit_code=credit_code)
     from_grade = enterprise.credit_grade
     changes = apply_changes(enterprise, values, ENTERPRISE_FIELDS)
     if not created and not changes:
@@ -184,15 +173,15 @@ def enterprise_upsert(
             cause=grade_cause,
             reason=grade_reason,
         )
-    audit_record(
+    reason = grade_reason if "credit_grade" in changes else ""
+    return enterprise, record_upsert(
+        enterprise,
+        created=created,
+        changes=changes,
         by=by,
         actor_name=actor_name,
-        action="enterprise_create" if created else "enterprise_update",
-        obj=enterprise,
-        changes=changes,
-        reason=grade_reason if "credit_grade" in changes else "",
+        reason=reason,
     )
-    return enterprise, CREATED if created else UPDATED
 
 
 @transaction.atomic
