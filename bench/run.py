@@ -497,7 +497,7 @@ def _extra_audit_events(applications: list[tuple[int, str]], count: int) -> None
             created_at=timezone.now(),
             actor=None,
             actor_name="基准测试",
-            action="application_transition",
+            action="application_complete",
             object_type="licensing.application",
             object_id=str(pk),
             object_repr=number,

@@ -137,19 +137,6 @@ class NotAcceptForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
-    """One required text: 退单理由, 驳回理由, 延期不批准理由, 重办原因, 督办事由…"""
-
-    reason = forms.CharField(
-        label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-
-    def __init__(self, *args, label: str = "理由", required: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].required = required
-
-
 class AcceptReturnForm(forms.Form):
     note = forms.CharField(label="审核意见", required=False, max_length=1000)
     redispatch_to = UnitChoiceField(

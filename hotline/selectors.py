@@ -21,7 +21,7 @@ from .models import (
     SupervisionNotice,
     Ticket,
 )
-from .workflow import TRANSITIONS
+from .workflow import TICKET_WORKFLOW
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -72,7 +72,9 @@ def notices_for(user):
 
 # --- One ticket ----------------------------------------------------------------
 
-ACTION_LABELS = {f"ticket_{name}": move.label for name, move in TRANSITIONS.items()}
+ACTION_LABELS = {
+    f"ticket_{name}": move.label for name, move in TICKET_WORKFLOW.transitions.items()
+}
 ACTION_LABELS.update(
     {
         "ticket_create": "受理登记",

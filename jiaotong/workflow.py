@@ -71,12 +71,18 @@ class Transition:
     guard: Guard | None = None
     confirm: str = ""  # a question shown before a move that cannot be undone
     style: str = "primary"  # the button's Bootstrap colour on the detail page
+    system: bool = False  # a beat task may make the move with ``by=None``
+    # keyword arguments for ``form`` (a shared form's label, field name…)
+    form_kwargs: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def get_service(self) -> Callable[..., Any]:
         return import_string(self.service)
 
-    def get_form(self):
-        return import_string(self.form) if self.form else None
+    def get_form(self, data=None, *, prefix: str = ""):
+        """The move's form, bound to ``data`` when given, or None."""
+        if not self.form:
+            return None
+        return import_string(self.form)(data, prefix=prefix or None, **self.form_kwargs)
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,10 @@ class Workflow:
         move = self.transitions.get(action)
         if move is None:
             return "未知的操作。"
-        if user is None or not user.has_perm(move.permission):
+        if user is None:
+            if not move.system:
+                return f"「{move.label}」须由工作人员办理。"
+        elif not user.has_perm(move.permission):
             return f"您没有「{move.label}」的权限。"
         if getattr(obj, self.status_field) not in move.sources:
             return f"当前状态为「{self.status_label(obj)}」，不能执行「{move.label}」。"
@@ -171,6 +180,19 @@ class Workflow:
             changes=changes,
         )
         return obj
+
+
+def first_refusal(*guards: Guard) -> Guard:
+    """One guard made of several, asked in order; the first refusal wins."""
+
+    def guard(obj, user) -> str | None:
+        for check in guards:
+            message = check(obj, user)
+            if message:
+                return message
+        return None
+
+    return guard
 
 
 def required_text(value: str | None, label: str) -> str:

@@ -42,7 +42,12 @@ from .models import (
     Rectification,
     Result,
 )
-from .services import NUMBER_PREFIX, application_receive, application_transition
+from .services import (
+    NUMBER_PREFIX,
+    application_accept,
+    application_receive,
+    application_review,
+)
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023
@@ -641,13 +646,13 @@ def _load_open_applications(matters, clerk: User) -> int:
     plans = [
         # (matter, days ago, moves)
         (matters["licensing"][0], 0, []),
-        (matters["licensing"][3], 1, ["accepted"]),
-        (matters["licensing"][10], 2, ["accepted", "under_review"]),
-        (matters["licensing"][40], 6, ["accepted", "under_review"]),
-        (matters["licensing"][50], 9, ["accepted"]),
+        (matters["licensing"][3], 1, [application_accept]),
+        (matters["licensing"][10], 2, [application_accept, application_review]),
+        (matters["licensing"][40], 6, [application_accept, application_review]),
+        (matters["licensing"][50], 9, [application_accept]),
         (matters["service"][0], 0, []),
-        (matters["service"][2], 1, ["accepted"]),
-        (matters["service"][6], 4, ["accepted"]),
+        (matters["service"][2], 1, [application_accept]),
+        (matters["service"][6], 4, [application_accept]),
     ]
     count = 0
     for matter, days_ago, moves in plans:
@@ -661,9 +666,7 @@ def _load_open_applications(matters, clerk: User) -> int:
             by=clerk,
             received_at=now - dt.timedelta(days=days_ago, hours=1),
         )
-        for to in moves:
-            application = application_transition(
-                application=application, to=to, by=clerk
-            )
+        for move in moves:
+            application = move(application=application, by=clerk)
         count += 1
     return count

@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from jiaotong.audit import audit_record
 
 from .models import Application, Result
-from .services import limit_date, local_day
+from .services import limit_date
 
 S = Application.Status
 
@@ -78,7 +79,7 @@ def _imported_fields(row: ImportedApplication, paused_days: int) -> dict:
         )
     else:
         fields.update(status=S.ACCEPTED, accepted_at=row.received_at)
-    received = local_day(row.received_at)
+    received = timezone.localdate(row.received_at)
     fields["promised_due_date"] = limit_date(
         received, row.matter.promised_limit_days, 0
     )

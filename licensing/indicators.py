@@ -10,7 +10,7 @@ from jiaotong.models import Matter
 from jiaotong.models.registry import PowerType
 
 from .models import GOOD_EVALUATIONS, Application
-from .services import FINAL_RESULTS
+from .rules import FINAL_RESULTS
 
 
 def _scoped(org):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from jiaotong.audit import audit_record
 from jiaotong.imports import CREATED, UNCHANGED, UPDATED
+from jiaotong.workflow import WorkflowError
 
 from ..models import (
     ClosureKind,
@@ -16,7 +17,6 @@ from ..models import (
     Ticket,
     TicketDeadlineRule,
 )
-from ..workflow import WorkflowError
 from .tickets import compute_due_date
 
 # --- Rule table ----------------------------------------------------------------------

@@ -9,12 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from jiaotong.audit import audit_record
+from jiaotong.workflow import WorkflowError
 
 from ..models import (
     SupervisionNotice,
     Ticket,
 )
-from ..workflow import WorkflowError
 from .tickets import lock_ticket
 
 # --- 督办 ------------------------------------------------------------------------

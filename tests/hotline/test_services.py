@@ -15,10 +15,11 @@ from hotline.models import (
     TicketExtension,
     TicketReturn,
 )
-from hotline.workflow import WorkflowError, allowed_actions
+from hotline.workflow import TICKET_WORKFLOW
 from jiaotong import roles
 from jiaotong.models import AuditEvent
 from jiaotong.workdays import add_working_days
+from jiaotong.workflow import WorkflowError
 from tests.factories import make_user
 from tests.hotline.conftest import intake, make_ticket
 
@@ -237,7 +238,7 @@ def test_rejected_return_keeps_unit_and_blocks_a_second_return(
         ticket=dispatched, note="出租车营运属执法中队职责。", by=hotline_agent
     )
     assert (ticket.status, ticket.unit) == (Status.DISPATCHED, org["squad"])
-    assert "request_return" not in allowed_actions(ticket, handler)
+    assert "request_return" not in TICKET_WORKFLOW.allowed_actions(ticket, handler)
     with pytest.raises(WorkflowError, match="确定管辖"):
         services.ticket_request_return(ticket=ticket, reason="仍不归我们", by=handler)
 
@@ -404,7 +405,7 @@ def test_closed_ticket_allows_no_move(replied, hotline_agent, handler, leader):
     services.ticket_follow_up(ticket=replied, result="满意", by=hotline_agent)
     ticket = services.ticket_close(ticket=replied, by=hotline_agent)
     for user in (hotline_agent, handler, leader):
-        assert allowed_actions(ticket, user) == []
+        assert TICKET_WORKFLOW.allowed_actions(ticket, user) == []
 
 
 # --- 督办 -------------------------------------------------------------------------
