@@ -7,7 +7,8 @@ decision; a licence is revoked only for a false commitment), and the form,
 service and message of the generic action view. Each move has its own typed
 service in ``licensing.services`` (``application_accept``, ``application_deny``…).
 
-Adding a move: a row here, its service, and its form when it needs input.
+Adding a move: a row here, its service in ``licensing/services.py``, and its
+form when it needs input.
 """
 
 from __future__ import annotations
