@@ -102,6 +102,15 @@ TICKET_WORKFLOW = Workflow(
             confirm="确定「不予受理」？",
             style="danger",
         ),
+        "redispatch": Transition(
+            "改派",
+            (Status.DISPATCHED,),
+            Status.DISPATCHED,
+            DISPATCH,
+            service="hotline.services.tickets.ticket_redispatch",
+            form="hotline.forms.DispatchForm",
+            done="已改派至{obj.unit}。",
+        ),
         "sign": Transition(
             "签收",
             (Status.DISPATCHED,),

@@ -169,6 +169,25 @@ def ticket_dispatch(*, ticket: Ticket, unit, by, note: str = "") -> Ticket:
     )
 
 
+@transaction.atomic
+def ticket_redispatch(*, ticket: Ticket, unit, by, note: str = "") -> Ticket:
+    """改派: before the unit has signed for it, the dispatcher sends the ticket to
+    another unit (a wrong pick corrected without waiting for a 退单); the new
+    unit's 24 hours to return it start now."""
+    if unit is None:
+        raise WorkflowError("请选择承办单位。")
+    ticket = TICKET_WORKFLOW.begin(ticket, "redispatch", by)
+    if unit.pk == ticket.unit_id:
+        raise WorkflowError("改派的承办单位应与原承办单位不同。")
+    previous = ticket.unit.name
+    ticket.unit = unit
+    ticket.dispatched_at = timezone.now()
+    ticket.dispatched_by = by
+    return TICKET_WORKFLOW.finish(
+        ticket, "redispatch", by, reason=note, changes={"unit": [previous, unit.name]}
+    )
+
+
 # --- The handling unit -----------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from hotline.models import (
     TicketExtension,
     TicketReturn,
 )
+from hotline.services.tickets import ticket_redispatch
 from hotline.workflow import TICKET_WORKFLOW
 from jiaotong import roles
 from jiaotong.models import AuditEvent
@@ -140,6 +141,35 @@ def test_refusal_reads_the_row_not_the_stale_object(received, hotline_agent, org
     assert stale.status == Status.RECEIVED
     with pytest.raises(WorkflowError, match="待签收"):
         services.ticket_dispatch(ticket=stale, unit=org["agency"], by=hotline_agent)
+
+
+# --- 改派 -------------------------------------------------------------------------
+
+
+def test_redispatch_before_signing_moves_the_ticket(dispatched, hotline_agent, org):
+    ticket = ticket_redispatch(
+        ticket=dispatched, unit=org["agency"], note="选错单位", by=hotline_agent
+    )
+    assert (ticket.status, ticket.unit) == (Status.DISPATCHED, org["agency"])
+    event = AuditEvent.objects.for_object(ticket).order_by("-id").first()
+    assert event.action == "ticket_redispatch" and event.reason == "选错单位"
+    assert event.changes["unit"] == [org["squad"].name, org["agency"].name]
+
+
+def test_redispatch_to_the_same_unit_is_refused(dispatched, hotline_agent, org):
+    with pytest.raises(WorkflowError, match="原承办单位不同"):
+        ticket_redispatch(ticket=dispatched, unit=org["squad"], by=hotline_agent)
+
+
+def test_redispatch_after_signing_is_refused(in_progress, hotline_agent, org):
+    with pytest.raises(WorkflowError, match="不能执行「改派」"):
+        ticket_redispatch(ticket=in_progress, unit=org["agency"], by=hotline_agent)
+
+
+def test_redispatch_refused_to_the_unit(dispatched, handler, org):
+    assert "redispatch" not in TICKET_WORKFLOW.allowed_actions(dispatched, handler)
+    with pytest.raises(WorkflowError, match="权限"):
+        ticket_redispatch(ticket=dispatched, unit=org["agency"], by=handler)
 
 
 # --- 签收 -------------------------------------------------------------------------

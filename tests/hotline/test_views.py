@@ -344,6 +344,22 @@ def test_closed_loop_through_the_screens(
     assert received.reopen_count == 1 and received.follow_up_result == "满意"
 
 
+def test_redispatch_on_screen(as_user, hotline_agent, dispatched, org):
+    client = as_user(hotline_agent)
+    assert (
+        act("redispatch", dispatched)
+        in client.get(url("ticket_detail", dispatched)).content.decode()
+    )
+    response = client.post(
+        act("redispatch", dispatched),
+        {"redispatch-unit": org["agency"].pk},
+        follow=True,
+    )
+    assert f"已改派至{org['agency'].name}" in response.content.decode()
+    dispatched.refresh_from_db()
+    assert (dispatched.status, dispatched.unit) == (Status.DISPATCHED, org["agency"])
+
+
 def test_return_decided_on_screen(as_user, hotline_agent, handler, dispatched, org):
     as_user(handler).post(
         act("request_return", dispatched), {"request_return-reason": "非本单位"}
