@@ -24,6 +24,7 @@ from jiaotong.workflow import WorkflowError
 from . import forms, selectors, services
 from .filters import TicketFilter
 from .models import Status, SupervisionNotice, Ticket, TicketDeadlineRule
+from .rules import can_see_caller
 from .workflow import TICKET_WORKFLOW
 
 PAGE_SIZE = 25
@@ -55,7 +56,7 @@ def _list_rows(request, tickets) -> list[dict]:
     """Rows with the caller masked, or hidden when confidential for this user."""
     rows = []
     for ticket in tickets:
-        visible = services.can_see_caller(request.user, ticket)
+        visible = can_see_caller(request.user, ticket)
         rows.append(
             {
                 "ticket": ticket,
@@ -138,7 +139,7 @@ def _render_detail(request, ticket: Ticket, revealed_phone: str | None = None):
         "returns": ticket.returns.select_related("unit", "requested_by", "decided_by"),
         "extensions": ticket.extensions.select_related("requested_by", "decided_by"),
         "notices": ticket.notices.select_related("unit", "created_by"),
-        "caller_visible": services.can_see_caller(user, ticket),
+        "caller_visible": can_see_caller(user, ticket),
         "masked_phone": mask_phone(ticket.caller_phone),
         "revealed_phone": revealed_phone,
         "overdue": ticket.is_overdue(),

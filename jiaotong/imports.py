@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -34,7 +33,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+from .dates import as_local
+
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
@@ -157,9 +157,7 @@ def parse_datetime(value) -> dt.datetime:
                 continue
         if naive is None:
             raise ValueError("日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]")
-    if naive.tzinfo is not None:
-        return naive.astimezone(LOCAL_TZ)
-    return naive.replace(tzinfo=LOCAL_TZ)
+    return as_local(naive)
 
 
 def parse_date(value) -> dt.date:

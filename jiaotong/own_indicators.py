@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 
-from jiaotong.indicators import indicator, year_end
+from jiaotong.dates import year_end
+from jiaotong.indicators import indicator
 from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
 from jiaotong.models.registry import MatterSource, PowerType
 

@@ -26,7 +26,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from jiaotong.indicators import LOCAL_TZ, indicator_modules, registered
+from jiaotong.dates import local_wall_time
+from jiaotong.indicators import indicator_modules, registered
 from jiaotong.jobs import export_job_create, export_job_enqueue
 from jiaotong.models import ExportJob, OrgUnit
 
@@ -141,7 +142,7 @@ def _cell(sheet, value) -> WriteOnlyCell:
     elif isinstance(value, dt.datetime):
         # Excel has no time zones: write the local (Asia/Shanghai) wall time.
         if value.tzinfo is not None:
-            value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+            value = local_wall_time(value)
     elif value is not None and not isinstance(value, int | float | dt.date):
         value = str(value)
     if isinstance(value, str):

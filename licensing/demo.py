@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
+from jiaotong.dates import at_local
 from jiaotong.models import Matter, MatterChange, OrgUnit, User
 from jiaotong.models.registry import MatterSource, PowerType
 from jiaotong.registry_services import pinyin_initials
@@ -49,7 +49,6 @@ from .services import (
     application_review,
 )
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023
 SEED = 20231231
 WINDOW_UNIT_CODE = "JTJ-XZSP"
@@ -432,9 +431,7 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(8, 30), tzinfo=LOCAL_TZ) + dt.timedelta(
-        minutes=minutes
-    )
+    return at_local(day, dt.time(8, 30)) + dt.timedelta(minutes=minutes)
 
 
 def _office_minutes(rng: random.Random) -> int:

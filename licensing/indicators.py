@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 
-from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds, year_end
+from jiaotong.dates import LOCAL_TZ, year_bounds, year_end
+from jiaotong.indicators import indicator, rate
 from jiaotong.models import Matter
 from jiaotong.models.registry import PowerType
 

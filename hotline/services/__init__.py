@@ -14,6 +14,7 @@ that app exists. This module builds no stand-in for it.
 
 from jiaotong.uploads import UPLOAD_TYPES
 
+from ..rules import can_see_caller
 from .files import attachment_add, check_upload
 from .records import (
     TicketRow,
@@ -24,7 +25,6 @@ from .supervision import notice_acknowledge, ticket_supervise, tickets_flag_over
 from .tickets import (
     DEFAULT_DAYS,
     DEFAULT_EXTENSION_DAYS,
-    can_see_caller,
     compute_due_date,
     deadline_rule,
     ticket_accept_return,

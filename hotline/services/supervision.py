@@ -72,7 +72,7 @@ def tickets_flag_overdue(*, today: dt.date | None = None) -> int:
     that deadline. Safe to run twice: the second run finds nothing to claim."""
     today = today or timezone.localdate()
     candidates = (
-        Ticket.objects.real()
+        Ticket.objects.counted()
         .overdue(today)
         .exclude(supervised_due=F("due_date"))
         .values_list("pk", flat=True)

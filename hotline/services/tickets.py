@@ -21,6 +21,7 @@ from ..models import (
     TicketExtension,
     TicketReturn,
 )
+from ..rules import can_see_caller
 from ..workflow import TICKET_WORKFLOW
 
 # Used only when the rule table has no row for a source and category.
@@ -431,13 +432,6 @@ def ticket_close(*, ticket: Ticket, by, note: str = "") -> Ticket:
 
 
 # --- Caller details ------------------------------------------------------------------
-
-
-def can_see_caller(user, ticket: Ticket) -> bool:
-    """A whistle-blower's identity is hidden from everyone but hotline staff."""
-    return not ticket.caller_confidential or user.has_perm(
-        "hotline.view_confidential_caller"
-    )
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from jiaotong import indicators, own_indicators
-from jiaotong.indicators import compute, rate, registered, year_bounds, year_end
+from jiaotong.dates import year_bounds, year_end
+from jiaotong.indicators import compute, rate, registered
 from jiaotong.models import DiscretionItem, MatterChange, OrgUnit
 from tests.factories import make_matter, make_unit
 
