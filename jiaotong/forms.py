@@ -1,8 +1,6 @@
 """Forms of the registry pages. They check input shape and say what is wrong in
 Chinese; the registry services hold the rules and do the writes."""
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -12,9 +10,7 @@ from django.utils import timezone
 from .models import CreditGradeChange, Enterprise, Matter, OrgUnit
 from .models.registry import CreditGrade
 from .registry_services import MATTER_FIELDS
-from .validators import mask_phone, validate_credit_code, validate_mobile
-
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+from .validators import mask_phone, validate_credit_code, validate_phone
 
 
 def _date_widget():
@@ -36,21 +32,6 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def clean_phone_number(value: str) -> str:
-    """A mobile (validated and normalised) or a landline with its area code."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if _LANDLINE.match(value):
-        return value
-    try:
-        return validate_mobile(value)
-    except ValidationError:
-        raise ValidationError(
-            "联系电话应为11位手机号码，或带区号的固定电话（例：0370-8123456）。"
-        ) from None
 
 
 class MatterForm(forms.ModelForm):
@@ -188,7 +169,7 @@ class EnterpriseForm(forms.ModelForm):
         return validate_credit_code(self.cleaned_data["credit_code"])
 
     def clean_phone(self):
-        phone = clean_phone_number(self.cleaned_data.get("phone"))
+        phone = validate_phone(self.cleaned_data.get("phone"))
         if self.editing and not phone:
             return self.instance.phone
         return phone

@@ -10,7 +10,6 @@ AuditEvent (``finish``). ``by=None`` is the system (the daily task).
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +18,7 @@ from django.utils import timezone
 from jiaotong.audit import audit_record
 from jiaotong.models import Enterprise
 from jiaotong.models.registry import CreditGrade
-from jiaotong.validators import validate_id_for_party, validate_mobile
+from jiaotong.validators import validate_id_for_party, validate_phone
 from jiaotong.workdays import add_working_days, working_days_between
 from jiaotong.workflow import WorkflowError, required_text
 
@@ -73,22 +72,6 @@ def _set_deadlines(application: Application) -> None:
 
 
 # --- Receipt (收件) ----------------------------------------------------------------
-
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-
-
-def clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if _LANDLINE.match(value):
-        return value
-    try:
-        return validate_mobile(value)
-    except ValidationError:
-        raise ValidationError(
-            "联系电话应为11位手机号码或带区号的固定电话（如 0370-8123456）。"
-        ) from None
 
 
 def _next_number(year: int) -> str:
@@ -160,7 +143,7 @@ def application_receive(
     except ValidationError as exc:
         raise ValidationError({"applicant_id_number": exc.messages}) from None
     try:
-        phone = clean_phone(applicant_phone)
+        phone = validate_phone(applicant_phone)
     except ValidationError as exc:
         raise ValidationError({"applicant_phone": exc.messages}) from None
     if notify_commit:

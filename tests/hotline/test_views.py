@@ -194,7 +194,7 @@ def test_intake_form_reports_bad_fields_in_chinese(as_user, hotline_agent, recei
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "联系电话只能包含数字" in body
+    assert "联系电话应为11位手机号码" in body
     assert Ticket.objects.count() == 1
 
 

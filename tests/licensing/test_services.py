@@ -139,8 +139,11 @@ def test_receive_refuses_bad_applicant_details(
     assert not Application.objects.exists()
 
 
-def test_receive_accepts_a_landline(receive, licensing_matter):
-    assert receive(licensing_matter, applicant_phone="0370-8123456").applicant_phone
+@pytest.mark.parametrize("phone", ["0370-8123456", "0370-8123456转8012"])
+def test_receive_accepts_a_landline_with_or_without_extension(
+    receive, licensing_matter, phone
+):
+    assert receive(licensing_matter, applicant_phone=phone).applicant_phone == phone
 
 
 def test_receive_refuses_a_penalty_matter(receive):
