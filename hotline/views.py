@@ -15,6 +15,7 @@ from jiaotong.web import (
     ReasonForm,
     action_items,
     action_view,
+    add_service_errors,
     error_text,
     form_errors,
     permission_required,
@@ -107,7 +108,7 @@ def ticket_create(request):
         try:
             ticket = services.ticket_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:

@@ -25,15 +25,6 @@ def _helper(*rows) -> FormHelper:
     return helper
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the fields it names (others on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class MatterForm(forms.ModelForm):
     """Create (with 事项编码) or edit (code fixed) a power-list item."""
 

@@ -1,5 +1,5 @@
 """View helpers every app shares: the permission decorator, the one way of turning
-form and rule errors into a message, the reason form, and the generic workflow
+form and rule errors into a message or onto a form, the reason form, and the generic workflow
 action view that serves every move of a ``jiaotong.workflow.Workflow``.
 
 An app wires all its moves with one URL pattern::
@@ -41,6 +41,20 @@ def form_errors(form) -> str:
         text = "；".join(errors)
         parts.append(f"{label}：{text}" if label else text)
     return "；".join(parts)
+
+
+def add_service_errors(
+    form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError next to the fields it names (others on
+    top). ``aliases`` maps a service's keyword to the form's field name where
+    they differ (``{"password": "password1"}``)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (aliases or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def error_text(exc: Exception) -> str:

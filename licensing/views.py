@@ -18,6 +18,7 @@ from jiaotong.validators import mask_id_number, mask_phone
 from jiaotong.web import (
     action_items,
     action_view,
+    add_service_errors,
     error_text,
     form_errors,
     permission_required,
@@ -101,7 +102,7 @@ def application_create(request):
                 by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已收件，办件编号 {application.number}。")
             if "save_and_new" in request.POST:

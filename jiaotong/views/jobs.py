@@ -4,7 +4,6 @@ who requested it only (ExportJob.objects.visible_to); any other job is a 404."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiaotong.audit import audit_record
 from jiaotong.models import ExportJob, OrgUnit
 from jiaotong.report import year_report_start
+from jiaotong.web import permission_required
 
 RECENT_JOBS = 10
 
@@ -39,7 +39,7 @@ class YearReportForm(forms.Form):
         return year
 
 
-@permission_required("jiaotong.export_report", raise_exception=True)
+@permission_required("jiaotong.export_report")
 @require_http_methods(["GET", "POST"])
 def year_report_request(request):
     initial = {"year": timezone.localdate().year - 1}
