@@ -26,9 +26,5 @@ urlpatterns = [
     ),
     path("<int:pk>/do/<slug:action>/", views.ticket_action, name="ticket_action"),
     path("<int:pk>/supervise/", views.ticket_supervise, name="ticket_supervise"),
-    path(
-        "<int:pk>/reveal-caller/",
-        views.ticket_reveal_caller,
-        name="ticket_reveal_caller",
-    ),
+    path("<int:pk>/reveal/", views.ticket_reveal_caller, name="ticket_reveal_caller"),
 ]

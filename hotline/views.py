@@ -9,17 +9,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong import web
 from jiaotong.models import OrgUnit
 from jiaotong.validators import mask_name, mask_phone
-from jiaotong.web import (
-    ReasonForm,
-    action_items,
-    action_view,
-    add_service_errors,
-    error_text,
-    form_errors,
-    permission_required,
-)
 from jiaotong.workflow import WorkflowError
 
 from . import forms, selectors, services
@@ -40,7 +32,7 @@ def _visible_ticket(request, pk) -> Ticket:
 
 
 @require_GET
-@permission_required("hotline.view_ticket")
+@web.permission_required("hotline.view_ticket")
 def ticket_list(request):
     ticket_filter = TicketFilter(
         request.GET, queryset=selectors.ticket_list(request.user), request=request
@@ -69,7 +61,7 @@ def _list_rows(request, tickets) -> list[dict]:
 
 
 @require_GET
-@permission_required("hotline.dispatch_ticket")
+@web.permission_required("hotline.dispatch_ticket")
 def ticket_board(request):
     board = selectors.dispatcher_board(request.user)
     sections = {
@@ -80,7 +72,7 @@ def ticket_board(request):
 
 
 @require_GET
-@permission_required("hotline.view_ticket")
+@web.permission_required("hotline.view_ticket")
 def unit_queue(request):
     user = request.user
     unit = user.unit if user.has_perm("hotline.handle_ticket") else None
@@ -101,14 +93,14 @@ def unit_queue(request):
 # --- Intake --------------------------------------------------------------------
 
 
-@permission_required("hotline.add_ticket")
+@web.permission_required("hotline.add_ticket")
 def ticket_create(request):
     form = forms.TicketCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            web.add_service_errors(form, exc)
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -134,7 +126,7 @@ def _render_detail(request, ticket: Ticket, revealed_phone: str | None = None):
     )
     context = {
         "ticket": ticket,
-        "actions": action_items(TICKET_WORKFLOW, ticket, user),
+        "actions": web.action_items(TICKET_WORKFLOW, ticket, user),
         "timeline": selectors.ticket_timeline(ticket),
         "attachments": selectors.attachments_for(ticket, user),
         "returns": ticket.returns.select_related("unit", "requested_by", "decided_by"),
@@ -144,11 +136,11 @@ def _render_detail(request, ticket: Ticket, revealed_phone: str | None = None):
         "masked_phone": mask_phone(ticket.caller_phone),
         "revealed_phone": revealed_phone,
         "overdue": ticket.is_overdue(),
-        "supervise_form": ReasonForm(label="督办事由", required=False)
+        "supervise_form": web.ReasonForm(label="督办事由", required=False)
         if can_supervise
         else None,
         "attachment_form": forms.AttachmentForm() if can_attach else None,
-        "reveal_form": ReasonForm(label="查看理由", prefix="reveal"),
+        "reveal_form": web.ReasonForm(label="查看理由", prefix="reveal"),
     }
     return render(request, "hotline/ticket_detail.html", context)
 
@@ -166,19 +158,19 @@ def _detail_ticket(request, pk) -> Ticket:
 
 
 # Every move of TICKET_WORKFLOW: one view, one URL (``hotline:ticket_action``).
-ticket_action = action_view(TICKET_WORKFLOW, _visible_ticket)
+ticket_action = web.action_view(TICKET_WORKFLOW, _visible_ticket)
 
 
 @require_POST
-@permission_required("hotline.dispatch_ticket")
+@web.permission_required("hotline.dispatch_ticket")
 def ticket_supervise(request, pk):
     ticket = _visible_ticket(request, pk)
-    form = ReasonForm(request.POST, label="督办事由", required=False)
+    form = web.ReasonForm(request.POST, label="督办事由", required=False)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         services.ticket_supervise(ticket=ticket, reason=reason, by=request.user)
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, web.error_text(exc))
     else:
         messages.success(request, "已督办，督办通知已送承办单位及其领导。")
     return redirect(ticket)
@@ -187,7 +179,7 @@ def ticket_supervise(request, pk):
 @require_POST
 def ticket_reveal_caller(request, pk):
     ticket = _visible_ticket(request, pk)
-    form = ReasonForm(request.POST, label="查看理由", prefix="reveal")
+    form = web.ReasonForm(request.POST, label="查看理由", prefix="reveal")
     if not form.is_valid():
         messages.error(request, "请填写查看完整电话的理由。")
         return redirect(ticket)
@@ -208,14 +200,14 @@ def attachment_upload(request, pk):
     ticket = _visible_ticket(request, pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(ticket)
     try:
         services.attachment_add(
             ticket=ticket, upload=form.cleaned_data["file"], by=request.user
         )
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, web.error_text(exc))
     else:
         messages.success(request, "附件已上传。")
     return redirect(ticket)
@@ -260,7 +252,7 @@ def notice_acknowledge(request, pk):
 
 
 @require_GET
-@permission_required("hotline.view_ticketdeadlinerule")
+@web.permission_required("hotline.view_ticketdeadlinerule")
 def rule_list(request):
     rules = TicketDeadlineRule.objects.all()
     can_edit = request.user.has_perm("hotline.change_ticketdeadlinerule")
@@ -274,12 +266,12 @@ def rule_list(request):
 
 
 @require_POST
-@permission_required("hotline.change_ticketdeadlinerule")
+@web.permission_required("hotline.change_ticketdeadlinerule")
 def rule_edit(request, pk):
     rule = get_object_or_404(TicketDeadlineRule, pk=pk)
     form = forms.DeadlineRuleForm(request.POST, instance=rule, prefix=f"r{rule.pk}")
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect("hotline:rule_list")
     data = form.cleaned_data
     services.deadline_rule_update(

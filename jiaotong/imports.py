@@ -38,6 +38,34 @@ from .dates import as_local
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
+def import_update(existing, fields: dict, *, by, action: str, leave_alone=()) -> str:
+    """The tail of every import row that meets an existing record: set the fields
+    whose value differs (except those in ``leave_alone``), save, and write one
+    audit event naming them. Returns UPDATED, or UNCHANGED when nothing differs."""
+    from .audit import audit_record
+
+    changed = {
+        name: value
+        for name, value in fields.items()
+        if name not in leave_alone and getattr(existing, name) != value
+    }
+    if not changed:
+        return UNCHANGED
+    from_state = getattr(existing, "status", "")
+    for name, value in changed.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit_record(
+        by=by,
+        action=action,
+        obj=existing,
+        from_state=from_state,
+        to_state=getattr(existing, "status", ""),
+        changes={"fields": sorted(changed)},
+    )
+    return UPDATED
+
+
 class CellError(Exception):
     """A problem with one cell (or one row, naming the column it concerns)."""
 

@@ -12,17 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong import web
 from jiaotong.indicators import compute, registered
 from jiaotong.roles import ROLE_LEADER, has_role
 from jiaotong.validators import mask_id_number, mask_phone
-from jiaotong.web import (
-    action_items,
-    action_view,
-    add_service_errors,
-    error_text,
-    form_errors,
-    permission_required,
-)
 from jiaotong.workflow import WorkflowError
 
 from . import forms, rules, selectors, services
@@ -49,7 +42,7 @@ def _visible(request, pk) -> Application:
 
 
 @require_GET
-@permission_required(VIEW)
+@web.permission_required(VIEW)
 def application_list(request):
     applications = selectors.application_list(request.user)
     id_number = request.session.get(ID_SEARCH_KEY) if request.GET.get("by_id") else None
@@ -70,19 +63,19 @@ def application_list(request):
 
 
 @require_POST
-@permission_required(VIEW)
+@web.permission_required(VIEW)
 def application_id_search(request):
     """Search by ID number: the number goes in the session, not the URL."""
     form = forms.IdSearchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect("licensing:application_list")
     request.session[ID_SEARCH_KEY] = form.cleaned_data["id_number"]
     return redirect(reverse("licensing:application_list") + "?by_id=1")
 
 
 @require_GET
-@permission_required(CHANGE)
+@web.permission_required(CHANGE)
 def application_queue(request):
     page = Paginator(selectors.application_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -93,7 +86,7 @@ def application_queue(request):
 # --- Intake ----------------------------------------------------------------------
 
 
-@permission_required("licensing.add_application")
+@web.permission_required("licensing.add_application")
 def application_create(request):
     form = forms.ApplicationIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +95,7 @@ def application_create(request):
                 by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            web.add_service_errors(form, exc)
         else:
             messages.success(request, f"已收件，办件编号 {application.number}。")
             if "save_and_new" in request.POST:
@@ -112,7 +105,7 @@ def application_create(request):
 
 
 @require_GET
-@permission_required("licensing.add_application")
+@web.permission_required("licensing.add_application")
 def matter_options(request):
     """htmx: the matter select's options for what the clerk has typed."""
     matters = selectors.matter_search(request.GET.get("matter_query", ""))
@@ -122,7 +115,7 @@ def matter_options(request):
 
 
 @require_POST
-@permission_required("licensing.add_application")
+@web.permission_required("licensing.add_application")
 def applicant_lookup(request):
     """htmx: the applicant's earlier details from the ID number (posted, so the
     number never appears in a URL or an access log)."""
@@ -146,7 +139,7 @@ def application_detail(request, pk):
     user = request.user
     context = {
         "application": application,
-        "actions": action_items(APPLICATION_WORKFLOW, application, user),
+        "actions": web.action_items(APPLICATION_WORKFLOW, application, user),
         "masked_id": mask_id_number(application.applicant_id_number),
         "masked_phone": mask_phone(application.applicant_phone),
         "notice": getattr(application, "supplement_notice", None),
@@ -165,7 +158,7 @@ def application_detail(request, pk):
 
 
 # Every move of APPLICATION_WORKFLOW: one view, one URL (``application_action``).
-application_action = action_view(APPLICATION_WORKFLOW, _visible)
+application_action = web.action_view(APPLICATION_WORKFLOW, _visible)
 
 
 @require_POST
@@ -173,14 +166,14 @@ def application_evaluate(request, pk):
     application = _visible(request, pk)
     form = forms.EvaluationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         services.application_evaluate(
             application=application, by=request.user, **form.cleaned_data
         )
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, web.error_text(exc))
     else:
         messages.success(request, "评价已录入。")
     return redirect(application)
@@ -192,14 +185,14 @@ def commitment_check_record(request, pk, check_pk):
     check = get_object_or_404(CommitmentCheck, pk=check_pk, application=application)
     form = forms.CommitmentCheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         services.commitment_check_record(
             check=check, by=request.user, **form.cleaned_data
         )
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, web.error_text(exc))
     else:
         messages.success(request, "核查结果已录入。")
     return redirect(application)
@@ -211,14 +204,14 @@ def rectification_visit(request, pk):
     rectification = get_object_or_404(Rectification, application=application)
     form = forms.VisitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         services.rectification_record_visit(
             rectification=rectification, by=request.user, **form.cleaned_data
         )
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, web.error_text(exc))
     else:
         messages.success(request, "回访情况已录入。")
     return redirect(application)
@@ -230,14 +223,14 @@ def application_reveal_id(request, pk):
     application = _visible(request, pk)
     form = forms.RevealForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         full_id = services.application_reveal_id(
             application=application, by=request.user, **form.cleaned_data
         )
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, web.error_text(exc))
         return redirect(application)
     return render(
         request,
@@ -286,13 +279,13 @@ def application_print(request, pk, document):
 
 
 @require_GET
-@permission_required("jiaotong.view_matter")
+@web.permission_required("jiaotong.view_matter")
 def power_catalog(request):
     return render(request, "licensing/power_catalog.html", selectors.power_catalog())
 
 
 @require_GET
-@permission_required(VIEW)
+@web.permission_required(VIEW)
 def window_stats(request):
     """The year's window figures from the indicator registry: the whole bureau
     for leaders, the own unit (and below) for window staff."""
