@@ -24,9 +24,11 @@ A service stays the one place where a move's own rules live::
         ticket.unit = unit
         return TICKET_WORKFLOW.finish(ticket, "dispatch", by, reason=note)
 
-The generic action view calls ``service(**{workflow.object_name: obj}, by=user,
-**form.cleaned_data)``; ``service`` and ``form`` are dotted paths so that the
-table (imported by services) never imports the services back.
+The generic action view (``jiaotong.web.action_view``) calls
+``service(**{workflow.object_name: obj}, by=user, **form.cleaned_data)``, so a
+move's form fields are named like its service's keywords; ``service`` and
+``form`` are dotted paths so that the table (imported by services) never imports
+the services back. Adding a move is a table row, its service and its form.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class Transition:
     a reason beyond state and permission (a deadline passed, a hearing pending…).
     ``service`` and ``form`` are dotted import paths; ``form`` None means the move
     needs no input beyond a confirmation. ``done`` is the success message; it is
-    formatted with the record as ``obj`` (``"已派单至{obj.unit}。"``).
+    formatted with the record as ``obj`` and its new status label as ``status``
+    (``"已派单至{obj.unit}。"``). Several guards combine with ``first_refusal``.
     """
 
     label: str

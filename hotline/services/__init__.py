@@ -1,5 +1,6 @@
-"""Writes for hotline tickets: intake, the closed loop of ``workflow.TRANSITIONS``,
-督办, attachments, the deadline rules and imports.
+"""Writes for hotline tickets: intake, the closed loop of ``workflow.TICKET_WORKFLOW``
+(one service per move, in ``tickets.py``), 督办, attachments, the deadline rules
+and imports.
 
 Every service takes keyword-only arguments including ``by`` (the acting user;
 None only for the system's own beat task), runs in one transaction, re-reads the
