@@ -1,6 +1,6 @@
 """Import kind ``tickets`` (spec/import-formats.md): hotline tickets keyed by 工单编号."""
 
-from jiaotong.imports import (
+from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,
@@ -11,6 +11,7 @@ from jiaotong.imports import (
     register,
     validated,
 )
+
 from jiaotong.models import Enterprise, OrgUnit
 from jiaotong.validators import validate_credit_code
 

@@ -2,7 +2,7 @@
 server's clock says. Every "day", "year" or "local midnight" in the code comes
 from here, so a figure, a filter and an import agree on where a day begins.
 
-Working days (holidays, 调休) are another matter: ``jiaotong.workdays``.
+Working days (holidays, 调休) are another matter: ``jiaotong.calendar.workdays``.
 """
 
 from __future__ import annotations

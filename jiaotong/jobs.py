@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 from jiaotong.models import ExportJob
 
 logger = logging.getLogger(__name__)

@@ -30,9 +30,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 
 from jiaotong.dates import year_end
-from jiaotong.indicators import indicator
+from jiaotong.metrics.registry import indicator
 from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
-from jiaotong.models.registry import MatterSource, PowerType
+from jiaotong.registry.models import MatterSource, PowerType
 
 
 def _matters(year: int, org):

@@ -122,7 +122,7 @@ def clean_param_value(key: str, value: str) -> str:
 def rule_parameters_seed(*, by=None) -> int:
     """Create an undated row for every seeded key that has none yet, so that the
     administrators see and can adjust each parameter. Returns how many were made."""
-    from jiaotong.audit import audit_record
+    from jiaotong.audit.services import audit_record
     from jiaotong.models import RuleParameter
 
     existing = set(RuleParameter.objects.values_list("key", flat=True))

@@ -3,13 +3,13 @@
 Delivery is acknowledged only after the task returns (acks_late) and a worker
 lost mid-task hands the message back (reject_on_worker_lost), so a killed worker
 never silently drops an export: the redelivered task marks the job failed
-(jiaotong.jobs.export_job_run) instead of leaving it running for ever.
+(jiaotong.jobs.services.export_job_run) instead of leaving it running for ever.
 """
 
 from celery import shared_task
 
-from jiaotong.jobs import export_job_run
-from jiaotong.report import build_year_report
+from jiaotong.jobs.services import export_job_run
+from jiaotong.reports.builder import build_year_report
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
@@ -26,6 +26,6 @@ def export_year_report_task(self, job_id: int) -> None:
 def verify_audit_task() -> bool:
     """Daily check of the audit chain; the result is itself recorded in the
     trail, where the 审计管理员's page shows the last verification."""
-    from jiaotong.audit import audit_chain_check
+    from jiaotong.audit.services import audit_chain_check
 
     return audit_chain_check(record=True).ok

@@ -146,7 +146,7 @@ def calendar_day_set(*, day: dt.date, is_workday: bool, note: str = "", by):
     Deadlines computed from now on use the entry; deadlines already stored on
     cases are not recomputed (they were right under the calendar of their day).
     """
-    from jiaotong.audit import audit_record
+    from jiaotong.audit.services import audit_record
     from jiaotong.models import CalendarDay
 
     entry = CalendarDay.objects.select_for_update().filter(date=day).first()
@@ -171,7 +171,7 @@ def calendar_day_set(*, day: dt.date, is_workday: bool, note: str = "", by):
 @transaction.atomic
 def calendar_day_delete(*, entry, by) -> None:
     """Remove an entry: the official calendar (or the weekday rule) applies again."""
-    from jiaotong.audit import audit_record
+    from jiaotong.audit.services import audit_record
 
     audit_record(
         by=by,

@@ -166,7 +166,7 @@ class Workflow:
         update_fields: list[str] | None = None,
     ):
         """Move ``obj`` to the action's target status, save and audit it."""
-        from jiaotong.audit import audit_record
+        from jiaotong.audit.services import audit_record
 
         from_state = getattr(obj, self.status_field)
         setattr(obj, self.status_field, self.transitions[action].target)

@@ -22,15 +22,15 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from jiaotong.calendar.workdays import add_working_days, is_working_day
+from jiaotong.registry.models import MatterSource, PowerType
+from jiaotong.registry.services import pinyin_initials
 from stdnum.cn import uscc
 
 from jiaotong.dates import at_local
 from jiaotong.models import Matter, MatterChange, OrgUnit, User
-from jiaotong.models.registry import MatterSource, PowerType
-from jiaotong.registry_services import pinyin_initials
 from jiaotong.roles import ROLE_WINDOW
 from jiaotong.validators import resident_id_check_char
-from jiaotong.workdays import add_working_days, is_working_day
 
 from .models import (
     ApplicantType,

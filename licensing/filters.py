@@ -5,11 +5,11 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from jiaotong.registry.models import PowerType
 
 from jiaotong.dates import at_local
 from jiaotong.filters import bootstrap_widgets
 from jiaotong.models import Matter, OrgUnit, User
-from jiaotong.models.registry import PowerType
 from jiaotong.roles import ROLE_WINDOW
 
 from .models import WINDOW_POWER_TYPES, Application, Channel

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 
 from .models import Application, Result
 from .services import limit_date
@@ -111,7 +110,7 @@ def application_import_row(
     """Create or update the application keyed by the platform's number; one
     audit event for each record created or changed. Returns the outcome.
     ``leave_alone`` names fields an update keeps (their column is absent)."""
-    from jiaotong.imports import CREATED, import_update
+    from jiaotong.imports.framework import CREATED, import_update
 
     existing = Application.objects.select_for_update().filter(number=row.number).first()
     fields = _imported_fields(row, existing.paused_days if existing else 0)

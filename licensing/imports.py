@@ -2,8 +2,7 @@
 keyed by the provincial platform's 办件编号."""
 
 from django.core.exceptions import ValidationError
-
-from jiaotong.imports import (
+from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,
@@ -13,6 +12,7 @@ from jiaotong.imports import (
     register,
     text,
 )
+
 from jiaotong.models import Matter
 from jiaotong.validators import validate_id_for_party
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
+from jiaotong.metrics.registry import indicator, rate
+from jiaotong.registry.models import PowerType
 
 from jiaotong.dates import LOCAL_TZ, year_bounds, year_end
-from jiaotong.indicators import indicator, rate
 from jiaotong.models import Matter
-from jiaotong.models.registry import PowerType
 
 from .models import GOOD_EVALUATIONS, Application
 from .rules import FINAL_RESULTS

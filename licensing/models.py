@@ -5,8 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 
 # Matters an application may be filed under (spec/import-formats.md `applications`).
 WINDOW_POWER_TYPES = (

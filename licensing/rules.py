@@ -9,9 +9,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
-
-from jiaotong.models.registry import PowerType
-from jiaotong.workdays import add_working_days
+from jiaotong.calendar.workdays import add_working_days
+from jiaotong.registry.models import PowerType
 
 from .models import Application, Result
 

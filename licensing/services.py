@@ -14,12 +14,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.workdays import add_working_days, working_days_between
+from jiaotong.registry.models import CreditGrade
 
-from jiaotong.audit import audit_record
 from jiaotong.models import Enterprise
-from jiaotong.models.registry import CreditGrade
 from jiaotong.validators import validate_id_for_party, validate_phone
-from jiaotong.workdays import add_working_days, working_days_between
 from jiaotong.workflow import WorkflowError, required_text
 
 from .models import (

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from jiaotong.metrics.registry import compute, registered
 
 from jiaotong import web
-from jiaotong.indicators import compute, registered
 from jiaotong.roles import ROLE_LEADER, has_role
 from jiaotong.validators import mask_id_number, mask_phone
 from jiaotong.workflow import WorkflowError

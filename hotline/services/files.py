@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
+from jiaotong.audit.services import audit_record
+from jiaotong.imports.uploads import check_upload as _check_upload
 
-from jiaotong.audit import audit_record
-from jiaotong.uploads import check_upload as _check_upload
 from jiaotong.workflow import WorkflowError
 
 from ..models import (
@@ -18,7 +18,7 @@ from .tickets import lock_ticket
 
 
 def check_upload(upload) -> tuple[str, str]:
-    """An attachment passes the shared upload checks (jiaotong.uploads)."""
+    """An attachment passes the shared upload checks (jiaotong.imports.uploads)."""
     return _check_upload(upload, label="附件")
 
 

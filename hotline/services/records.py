@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from jiaotong.audit.services import audit_record
+from jiaotong.imports.framework import CREATED, import_update
 
-from jiaotong.audit import audit_record
-from jiaotong.imports import CREATED, import_update
 from jiaotong.workflow import WorkflowError
 
 from ..models import (

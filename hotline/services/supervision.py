@@ -7,8 +7,8 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from jiaotong.audit.services import audit_record
 
-from jiaotong.audit import audit_record
 from jiaotong.workflow import WorkflowError
 
 from ..models import (

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from jiaotong import workdays
+from jiaotong.calendar import workdays
 from jiaotong.models import CalendarDay
 from jiaotong.web import permission_required
 

@@ -21,8 +21,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiaotong.imports import kinds, run_import
-from jiaotong.uploads import MAX_UPLOAD_BYTES, check_upload, upload_extension
+from jiaotong.imports.framework import kinds, run_import
+from jiaotong.imports.uploads import MAX_UPLOAD_BYTES, check_upload, upload_extension
 from jiaotong.web import permission_required
 
 SESSION_KEY = "pending_import"

@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
+from jiaotong.audit.services import audit_record
 
-from jiaotong.audit import audit_record
 from jiaotong.models import CalendarDay
 from tests.browser.conftest import login, screenshot
 

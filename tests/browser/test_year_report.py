@@ -4,12 +4,12 @@
 import re
 
 import pytest
+from jiaotong.reports.builder import YEAR_REPORT_KIND
+from jiaotong.reports.tasks import export_year_report_task
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from jiaotong.models import ExportJob
-from jiaotong.report import YEAR_REPORT_KIND
-from jiaotong.tasks import export_year_report_task
 from tests.browser.conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

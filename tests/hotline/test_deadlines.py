@@ -4,11 +4,11 @@ local date of a late-night call, and a year the official calendar lacks."""
 import datetime as dt
 
 import pytest
+from jiaotong.calendar.workdays import year_is_estimated
 
 from hotline import services
 from hotline.models import TicketDeadlineRule
 from jiaotong.models import CalendarDay
-from jiaotong.workdays import year_is_estimated
 from tests.hotline.conftest import intake, local
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from jiaotong.metrics.registry import compute
 
 import jiaotong
 from hotline import demo as hotline_demo
@@ -13,10 +14,9 @@ from hotline import selectors
 from hotline.models import Status, Ticket
 from jiaotong import demo as jiaotong_demo
 from jiaotong.dates import year_bounds
-from jiaotong.indicators import compute
 from jiaotong.models import Enterprise
 
-CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"
 
 
 @pytest.fixture

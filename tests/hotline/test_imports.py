@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
+from jiaotong.imports.framework import run_import
 
 from hotline.models import Status, Ticket
 from hotline.services import compute_due_date
-from jiaotong.imports import run_import
 from jiaotong.models import AuditEvent
 from tests.factories import credit_code, make_enterprise
 from tests.fixtures.workbooks import write_workbook

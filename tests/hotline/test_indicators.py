@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from jiaotong.metrics.registry import compute
 
-from jiaotong.indicators import compute
 from tests.factories import make_unit
 from tests.hotline.conftest import local, make_ticket
 
@@ -101,9 +101,8 @@ def test_unit_without_tickets_gives_zero_and_none(org):
 
 
 def test_year_report_lists_the_tickets_received_with_masked_phones(org, tmp_path):
+    from jiaotong.reports.builder import write_year_report
     from openpyxl import load_workbook
-
-    from jiaotong.report import write_year_report
 
     ticket = make_ticket(received_at=local(2023, 5, 4, 9), caller_phone="13812345678")
     make_ticket(received_at=local(2024, 1, 1, 0, 10))

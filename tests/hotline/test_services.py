@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from jiaotong.calendar.workdays import add_working_days
 
 from hotline import services
 from hotline.models import (
@@ -19,7 +20,6 @@ from hotline.services.tickets import ticket_redispatch
 from hotline.workflow import TICKET_WORKFLOW
 from jiaotong import roles
 from jiaotong.models import AuditEvent
-from jiaotong.workdays import add_working_days
 from jiaotong.workflow import WorkflowError
 from tests.factories import make_user
 from tests.hotline.conftest import intake, make_ticket

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from jiaotong import accounts, roles
+from jiaotong import roles
+from jiaotong.accounts import services as accounts
 from jiaotong.models import AuditEvent, PasswordHistory, User
 from jiaotong.validators import mask_phone
 from tests.factories import TEST_PASSWORD, make_user

@@ -10,14 +10,14 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
+from jiaotong.metrics.registry import compute
 
 from jiaotong import demo, roles
-from jiaotong.indicators import compute
 from jiaotong.models import DiscretionItem, Enterprise, Matter, OrgUnit, User
 from jiaotong.validators import validate_credit_code
 
 DEMO_YEAR = 2023
-CATALOG = Path(settings.BASE_DIR) / "jiaotong" / "indicator_catalog.json"
+CATALOG = Path(settings.BASE_DIR) / "jiaotong" / "metrics" / "indicator_catalog.json"
 
 
 def _figure(code: str):

@@ -3,8 +3,9 @@
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from jiaotong.calendar import workdays
 
-from jiaotong import roles, workdays
+from jiaotong import roles
 from tests.factories import make_matter
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The data import page: upload → dry-run preview → 确认导入 (jiaotong.views.imports)."""
+"""The data import page: upload → dry-run preview → 确认导入 (jiaotong.imports.views)."""
 
 import os
 import time
@@ -7,11 +7,11 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from jiaotong.imports.framework import kinds
+from jiaotong.imports.views import MAX_UPLOAD_BYTES, SESSION_KEY
 from openpyxl import load_workbook
 
-from jiaotong.imports import kinds
 from jiaotong.models import AuditEvent, Matter
-from jiaotong.views.imports import MAX_UPLOAD_BYTES, SESSION_KEY
 from tests.factories import make_matter
 from tests.fixtures.workbooks import matter_row, workbook_bytes
 

@@ -5,8 +5,9 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
+from jiaotong.imports.framework import kinds, parse_bool, parse_datetime, run_import
+from jiaotong.registry.services import pinyin_initials
 
-from jiaotong.imports import kinds, parse_bool, parse_datetime, run_import
 from jiaotong.models import (
     AuditEvent,
     CreditGradeChange,
@@ -14,7 +15,6 @@ from jiaotong.models import (
     Matter,
     MatterChange,
 )
-from jiaotong.registry_services import pinyin_initials
 from tests.factories import credit_code, make_enterprise, make_matter
 from tests.fixtures.workbooks import (
     ENTERPRISE_HEADERS,

@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from jiaotong.metrics import registry as indicators
+from jiaotong.metrics.registry import compute, rate, registered
+from jiaotong.registry import indicators as own_indicators
 
-from jiaotong import indicators, own_indicators
 from jiaotong.dates import year_bounds, year_end
-from jiaotong.indicators import compute, rate, registered
 from jiaotong.models import DiscretionItem, MatterChange, OrgUnit
 from tests.factories import make_matter, make_unit
 

@@ -11,8 +11,8 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from jiaotong.accounts.forms import INVALID_LOGIN
 
-from jiaotong.forms_accounts import INVALID_LOGIN
 from jiaotong.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 

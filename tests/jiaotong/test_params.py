@@ -1,4 +1,4 @@
-"""Configurable rule parameters (jiaotong.params, DOMAIN.md §10)."""
+"""Configurable rule parameters (jiaotong.calendar.params, DOMAIN.md §10)."""
 
 import datetime as dt
 import re
@@ -9,15 +9,15 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-
-from jiaotong.models import AuditEvent, RuleParameter
-from jiaotong.params import (
+from jiaotong.calendar.params import (
     DEFAULTS,
     SEEDS,
     clean_param_value,
     get_param,
     rule_parameters_seed,
 )
+
+from jiaotong.models import AuditEvent, RuleParameter
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,18 @@
-"""Writes to the power list and the enterprise register (jiaotong.registry_services)."""
+"""Writes to the power list and the enterprise register (jiaotong.registry.services)."""
 
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-
-from jiaotong.imports import CREATED, UNCHANGED, UPDATED
-from jiaotong.models import AuditEvent, CreditGradeChange, Matter, MatterChange
-from jiaotong.registry_services import (
+from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
+from jiaotong.registry.services import (
     enterprise_change_grade,
     enterprise_upsert,
     matter_upsert,
 )
+
+from jiaotong.models import AuditEvent, CreditGradeChange, Matter, MatterChange
 from tests.factories import credit_code, make_enterprise, make_matter
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The year-end workbook: written by jiaotong.report, read back with openpyxl."""
+"""The year-end workbook: written by jiaotong.reports.builder, read back with openpyxl."""
 
 import datetime as dt
 import zipfile
@@ -6,17 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook, load_workbook
-
-from jiaotong.indicators import compute, registered
-from jiaotong.models import AuditEvent
-from jiaotong.report import (
+from jiaotong.metrics.registry import compute, registered
+from jiaotong.reports.builder import (
     SUMMARY_HEADERS,
     SUMMARY_TITLE,
     _cell,
     _unique_title,
     write_year_report,
 )
+from openpyxl import Workbook, load_workbook
+
+from jiaotong.models import AuditEvent
 from tests.factories import make_matter, make_unit
 
 D = dt.date

@@ -9,8 +9,8 @@ administrator reads the audit trail.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from jiaotong.audit.services import audit_record
 
-from jiaotong.audit import audit_record
 from jiaotong.models import AuditEvent, Enterprise, Matter, User
 from tests.factories import make_enterprise, make_matter, make_user
 

@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from jiaotong import accounts
+from jiaotong.accounts import services as accounts
 from jiaotong.middleware import SEEN_AT, STARTED_AT
 from jiaotong.models import AuditEvent
 from tests.factories import TEST_PASSWORD

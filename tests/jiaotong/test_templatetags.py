@@ -6,8 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
+from jiaotong.calendar import workdays
 
-from jiaotong import workdays
 from jiaotong.models import CalendarDay
 
 

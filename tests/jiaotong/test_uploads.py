@@ -3,8 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-from jiaotong.uploads import check_upload
+from jiaotong.imports.uploads import check_upload
 
 
 def upload(name, content):

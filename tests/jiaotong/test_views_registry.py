@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from jiaotong.registry.models import PowerType
+from jiaotong.registry.services import enterprise_upsert, matter_upsert
 
 from jiaotong.models import AuditEvent, CreditGradeChange, Enterprise, Matter
-from jiaotong.models.registry import PowerType
-from jiaotong.registry_services import enterprise_upsert, matter_upsert
 from tests.factories import credit_code, make_enterprise, make_matter
 
 pytestmark = pytest.mark.django_db

@@ -9,16 +9,16 @@ from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from jiaotong import workdays
-from jiaotong.models import AuditEvent, CalendarDay
-from jiaotong.workdays import (
+from jiaotong.calendar import workdays
+from jiaotong.calendar.workdays import (
     add_working_days,
     calendar_warnings,
     is_working_day,
     working_days_between,
     year_is_estimated,
 )
+
+from jiaotong.models import AuditEvent, CalendarDay
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from jiaotong.imports.framework import run_import
+from jiaotong.metrics.registry import compute
 from openpyxl import Workbook
 
-from jiaotong.imports import run_import
-from jiaotong.indicators import compute
 from licensing.models import Application
 from tests.factories import credit_code, make_matter
 

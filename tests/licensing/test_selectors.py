@@ -1,9 +1,9 @@
 import datetime as dt
 
 from django.utils import timezone
+from jiaotong.calendar.workdays import add_working_days
 
 from jiaotong.models import MatterChange
-from jiaotong.workdays import add_working_days
 from licensing.models import Application
 from licensing.selectors import power_catalog, with_deadline_state
 from tests.factories import make_matter

@@ -4,9 +4,9 @@ import inspect
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from jiaotong.calendar.workdays import add_working_days, working_days_between
 
 from jiaotong.models import AuditEvent
-from jiaotong.workdays import add_working_days, working_days_between
 from jiaotong.workflow import WorkflowError
 from licensing.models import (
     Application,

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from jiaotong import accounts, roles
+from jiaotong import roles
+from jiaotong.accounts import services as accounts
 from jiaotong.models import OrgUnit
 
 ENV_VAR = "JIAOTONG_ADMIN_PASSWORD"

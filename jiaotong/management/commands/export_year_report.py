@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 from jiaotong.models import OrgUnit
-from jiaotong.report import write_year_report, year_report_title
+from jiaotong.reports.builder import write_year_report, year_report_title
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiaotong.imports import kinds, run_import
+from jiaotong.imports.framework import kinds, run_import
 
 ACTOR_NAME = "命令行导入"
 
