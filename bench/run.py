@@ -44,7 +44,6 @@ import tempfile
 import time
 import tracemalloc
 import warnings
-import zoneinfo
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +51,6 @@ RESULTS_DIR = ROOT / "bench" / "results"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 DEFAULT_PG_DB = "jiaotong_bench"
 YEAR = 2023
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 SEED = 4114222023
 
 # Rows added on top of the demo at --scale 1.
@@ -249,9 +247,9 @@ def log(message: str) -> None:
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(8, 30), tzinfo=LOCAL_TZ) + dt.timedelta(
-        minutes=minutes
-    )
+    from jiaotong.dates import at_local
+
+    return at_local(day, dt.time(8, 30)) + dt.timedelta(minutes=minutes)
 
 
 def _year_days() -> list[dt.date]:
@@ -497,7 +495,7 @@ def _extra_audit_events(applications: list[tuple[int, str]], count: int) -> None
             created_at=timezone.now(),
             actor=None,
             actor_name="基准测试",
-            action="application_transition",
+            action="application_complete",
             object_type="licensing.application",
             object_id=str(pk),
             object_repr=number,

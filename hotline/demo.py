@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import zoneinfo
 
 from django.db import transaction
 
 from jiaotong.audit.services import audit_record
 from jiaotong.calendar.workdays import add_working_days
+from jiaotong.dates import at_local
 from jiaotong.models import Enterprise, OrgUnit, User
 
 from .models import ClosureKind, Status, Ticket, TicketExtension
 from .services import deadline_rule
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023
 PREFIX = {"12328": "JT12328-2023-", "12345": "SQ12345-2023-"}
 
@@ -197,7 +196,7 @@ def _enterprises() -> dict[str, list[Enterprise]]:
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LOCAL_TZ)
+    return at_local(day, dt.time(hour, minute))
 
 
 def _kind_of(area: str) -> str:

@@ -1,13 +1,13 @@
 """The ticket list's filters and search."""
 
 import datetime as dt
-import zoneinfo
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from jiaotong.dates import at_local
 from jiaotong.filters import bootstrap_widgets
 from jiaotong.models import Enterprise, OrgUnit
 
@@ -21,12 +21,7 @@ from .models import (
     Ticket,
 )
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YES_NO = (("1", "是"), ("0", "否"))
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -117,7 +112,7 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(supervised=value == "1")
 
     def received_on_or_after(self, queryset, name, value):
-        return queryset.filter(received_at__gte=_day_start(value))
+        return queryset.filter(received_at__gte=at_local(value))
 
     def received_on_or_before(self, queryset, name, value):
-        return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))
+        return queryset.filter(received_at__lt=at_local(value + dt.timedelta(days=1)))

@@ -1,13 +1,11 @@
 """Forms for hotline tickets: input shape only; the rules live in services."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jiaotong.models import Enterprise, OrgUnit
-from jiaotong.validators import validate_plate
+from jiaotong.validators import validate_phone, validate_plate
 
 from .models import (
     Category,
@@ -18,8 +16,6 @@ from .models import (
     TicketDeadlineRule,
 )
 from .services import check_upload
-
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
 def handling_units():
@@ -99,10 +95,7 @@ class TicketCreateForm(forms.ModelForm):
             )
 
     def clean_caller_phone(self):
-        phone = self.cleaned_data["caller_phone"].strip()
-        if phone and not _PHONE.match(phone):
-            raise ValidationError("联系电话只能包含数字、空格和连字符（5至20位）。")
-        return phone
+        return validate_phone(self.cleaned_data["caller_phone"])
 
     def clean_plate(self):
         plate = self.cleaned_data["plate"].strip()
@@ -135,19 +128,6 @@ class NotAcceptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-
-
-class ReasonForm(forms.Form):
-    """One required text: 退单理由, 驳回理由, 延期不批准理由, 重办原因, 督办事由…"""
-
-    reason = forms.CharField(
-        label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-
-    def __init__(self, *args, label: str = "理由", required: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].required = required
 
 
 class AcceptReturnForm(forms.Form):

@@ -7,7 +7,8 @@ on-time are judged on the local date of ``closed_at``.
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from jiaotong.metrics.registry import LOCAL_TZ, indicator, rate, year_bounds
+from jiaotong.dates import LOCAL_TZ, year_bounds
+from jiaotong.metrics.registry import indicator, rate
 
 from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in

@@ -118,7 +118,7 @@ class TicketQuerySet(models.QuerySet):
             return self.filter(unit__path__startswith=user.unit.path)
         return self.none()
 
-    def real(self):
+    def counted(self):
         """Without test records (every statistic starts here)."""
         return self.filter(is_test=False)
 

@@ -4,12 +4,11 @@ complaint counts other apps use (supervision targets inspections with them)."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from jiaotong.metrics.registry import year_bounds
+from jiaotong.dates import LOCAL_TZ, day_range, year_bounds
 from jiaotong.models import AuditEvent
 
 from .models import (
@@ -21,10 +20,8 @@ from .models import (
     SupervisionNotice,
     Ticket,
 )
-from .workflow import TRANSITIONS
-
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
-
+from .rules import can_see_caller
+from .workflow import TICKET_WORKFLOW
 
 # --- Lists ---------------------------------------------------------------------
 
@@ -72,7 +69,9 @@ def notices_for(user):
 
 # --- One ticket ----------------------------------------------------------------
 
-ACTION_LABELS = {f"ticket_{name}": move.label for name, move in TRANSITIONS.items()}
+ACTION_LABELS = {
+    f"ticket_{name}": move.label for name, move in TICKET_WORKFLOW.transitions.items()
+}
 ACTION_LABELS.update(
     {
         "ticket_create": "受理登记",
@@ -95,8 +94,6 @@ def ticket_timeline(ticket: Ticket) -> list[AuditEvent]:
 def attachments_for(ticket: Ticket, user):
     """Attachments the user may open: on a confidential ticket the intake material
     (a recording, the caller's own photos) may identify the caller."""
-    from .services import can_see_caller
-
     queryset = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
     if not can_see_caller(user, ticket):
         queryset = queryset.exclude(stage=Attachment.Stage.INTAKE)
@@ -106,16 +103,9 @@ def attachments_for(ticket: Ticket, user):
 # --- Links to enterprises and supervision ---------------------------------------
 
 
-def _local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return (
-        dt.datetime.combine(start, dt.time(), tzinfo=LOCAL_TZ),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_TZ),
-    )
-
-
 def _complaints(start: dt.date, end: dt.date):
-    low, high = _local_range(start, end)
-    return Ticket.objects.real().filter(
+    low, high = day_range(start, end)
+    return Ticket.objects.counted().filter(
         category__in=COMPLAINT_CATEGORIES, received_at__gte=low, received_at__lt=high
     )
 
@@ -149,7 +139,7 @@ def complaints_for_enterprise(enterprise, user):
     the enterprise page shows it through hotline/includes/_enterprise_complaints.html."""
     return (
         Ticket.objects.visible_to(user)
-        .real()
+        .counted()
         .filter(enterprise=enterprise, category__in=COMPLAINT_CATEGORIES)
         .select_related("unit")
         .order_by("-received_at")
@@ -176,7 +166,9 @@ def tickets_received_in(year: int, org=None):
     """Real tickets whose call came in during ``year`` (local date), scoped to
     ``org``'s subtree: the population of every hotline.* figure and chart."""
     low, high = year_bounds(year)
-    queryset = Ticket.objects.real().filter(received_at__gte=low, received_at__lt=high)
+    queryset = Ticket.objects.counted().filter(
+        received_at__gte=low, received_at__lt=high
+    )
     if org is not None:
         queryset = queryset.filter(unit__path__startswith=org.path)
     return queryset

@@ -4,25 +4,6 @@ from . import views
 
 app_name = "hotline"
 
-_ACTIONS = [
-    "dispatch",
-    "answer_on_call",
-    "not_accept",
-    "sign",
-    "request_return",
-    "accept_return",
-    "reject_return",
-    "request_extension",
-    "approve_extension",
-    "reject_extension",
-    "reply",
-    "follow_up",
-    "reopen",
-    "close",
-    "supervise",
-    "reveal_caller",
-]
-
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
     path("new/", views.ticket_create, name="ticket_create"),
@@ -43,12 +24,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
-    *[
-        path(
-            f"<int:pk>/{action.replace('_', '-')}/",
-            getattr(views, f"ticket_{action}"),
-            name=f"ticket_{action}",
-        )
-        for action in _ACTIONS
-    ],
+    path("<int:pk>/do/<slug:action>/", views.ticket_action, name="ticket_action"),
+    path("<int:pk>/supervise/", views.ticket_supervise, name="ticket_supervise"),
+    path("<int:pk>/reveal/", views.ticket_reveal_caller, name="ticket_reveal_caller"),
 ]

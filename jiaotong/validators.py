@@ -139,6 +139,36 @@ def validate_mobile(value) -> str:
     return phone
 
 
+# A landline with its area code (0 + 2–3 digits), an optional extension after
+# "-", "转", "分机" or "#". Extensions are accepted on purpose: an enterprise's
+# or an office's number is usually a switchboard ("0370-8123456转8012").
+_LANDLINE = re.compile(
+    r"(0[0-9]{2,3})([\s\-]?)([0-9]{7,8})(?:\s*(?:-|转|分机|#)\s*([0-9]{1,6}))?"
+)
+
+
+def validate_phone(value) -> str:
+    """A contact number: a mobile (normalised as ``validate_mobile`` does) or a
+    landline with area code, written ``0370-8123456`` or ``0370-8123456转8012``.
+    Empty stays empty (the field is optional wherever it appears)."""
+    text = _fold(value or "")
+    if not text:
+        return ""
+    landline = _LANDLINE.fullmatch(text)
+    if landline:
+        area, separator, number, extension = landline.groups()
+        # Without a separator "01012345678" may be 010- or 0101-: keep it as typed.
+        main = f"{area}-{number}" if separator else f"{area}{number}"
+        return main + (f"转{extension}" if extension else "")
+    try:
+        return validate_mobile(text)
+    except ValidationError:
+        raise ValidationError(
+            "联系电话应为11位手机号码，或带区号的固定电话"
+            "（例：0370-8123456，分机写作 0370-8123456转8012）。"
+        ) from None
+
+
 def validate_id_for_party(party_type: str, value) -> str:
     """A resident ID for 自然人, a credit code for 法人 (imports and forms alike)."""
     if party_type == "自然人":

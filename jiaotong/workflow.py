@@ -24,9 +24,11 @@ A service stays the one place where a move's own rules live::
         ticket.unit = unit
         return TICKET_WORKFLOW.finish(ticket, "dispatch", by, reason=note)
 
-The generic action view calls ``service(**{workflow.object_name: obj}, by=user,
-**form.cleaned_data)``; ``service`` and ``form`` are dotted paths so that the
-table (imported by services) never imports the services back.
+The generic action view (``jiaotong.actions.action_view``) calls
+``service(**{workflow.object_name: obj}, by=user, **form.cleaned_data)``, so a
+move's form fields are named like its service's keywords; ``service`` and
+``form`` are dotted paths so that the table (imported by services) never imports
+the services back. Adding a move is a table row, its service and its form.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class Transition:
     a reason beyond state and permission (a deadline passed, a hearing pending…).
     ``service`` and ``form`` are dotted import paths; ``form`` None means the move
     needs no input beyond a confirmation. ``done`` is the success message; it is
-    formatted with the record as ``obj`` (``"已派单至{obj.unit}。"``).
+    formatted with the record as ``obj`` and its new status label as ``status``
+    (``"已派单至{obj.unit}。"``). Several guards combine with ``first_refusal``.
     """
 
     label: str
@@ -71,12 +74,18 @@ class Transition:
     guard: Guard | None = None
     confirm: str = ""  # a question shown before a move that cannot be undone
     style: str = "primary"  # the button's Bootstrap colour on the detail page
+    system: bool = False  # a beat task may make the move with ``by=None``
+    # keyword arguments for ``form`` (a shared form's label, field name…)
+    form_kwargs: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def get_service(self) -> Callable[..., Any]:
         return import_string(self.service)
 
-    def get_form(self):
-        return import_string(self.form) if self.form else None
+    def get_form(self, data=None, *, prefix: str = ""):
+        """The move's form, bound to ``data`` when given, or None."""
+        if not self.form:
+            return None
+        return import_string(self.form)(data, prefix=prefix or None, **self.form_kwargs)
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,10 @@ class Workflow:
         move = self.transitions.get(action)
         if move is None:
             return "未知的操作。"
-        if user is None or not user.has_perm(move.permission):
+        if user is None:
+            if not move.system:
+                return f"「{move.label}」须由工作人员办理。"
+        elif not user.has_perm(move.permission):
             return f"您没有「{move.label}」的权限。"
         if getattr(obj, self.status_field) not in move.sources:
             return f"当前状态为「{self.status_label(obj)}」，不能执行「{move.label}」。"
@@ -171,6 +183,19 @@ class Workflow:
             changes=changes,
         )
         return obj
+
+
+def first_refusal(*guards: Guard) -> Guard:
+    """One guard made of several, asked in order; the first refusal wins."""
+
+    def guard(obj, user) -> str | None:
+        for check in guards:
+            message = check(obj, user)
+            if message:
+                return message
+        return None
+
+    return guard
 
 
 def required_text(value: str | None, label: str) -> str:

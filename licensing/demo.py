@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from jiaotong.calendar.workdays import add_working_days, is_working_day
+from jiaotong.dates import at_local
 from jiaotong.models import Matter, MatterChange, OrgUnit, User
 from jiaotong.registry.models import MatterSource, PowerType
 from jiaotong.registry.services import pinyin_initials
@@ -42,9 +42,13 @@ from .models import (
     Rectification,
     Result,
 )
-from .services import NUMBER_PREFIX, application_receive, application_transition
+from .services import (
+    NUMBER_PREFIX,
+    application_accept,
+    application_receive,
+    application_review,
+)
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023
 SEED = 20231231
 WINDOW_UNIT_CODE = "JTJ-XZSP"
@@ -427,9 +431,7 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(8, 30), tzinfo=LOCAL_TZ) + dt.timedelta(
-        minutes=minutes
-    )
+    return at_local(day, dt.time(8, 30)) + dt.timedelta(minutes=minutes)
 
 
 def _office_minutes(rng: random.Random) -> int:
@@ -641,13 +643,13 @@ def _load_open_applications(matters, clerk: User) -> int:
     plans = [
         # (matter, days ago, moves)
         (matters["licensing"][0], 0, []),
-        (matters["licensing"][3], 1, ["accepted"]),
-        (matters["licensing"][10], 2, ["accepted", "under_review"]),
-        (matters["licensing"][40], 6, ["accepted", "under_review"]),
-        (matters["licensing"][50], 9, ["accepted"]),
+        (matters["licensing"][3], 1, [application_accept]),
+        (matters["licensing"][10], 2, [application_accept, application_review]),
+        (matters["licensing"][40], 6, [application_accept, application_review]),
+        (matters["licensing"][50], 9, [application_accept]),
         (matters["service"][0], 0, []),
-        (matters["service"][2], 1, ["accepted"]),
-        (matters["service"][6], 4, ["accepted"]),
+        (matters["service"][2], 1, [application_accept]),
+        (matters["service"][6], 4, [application_accept]),
     ]
     count = 0
     for matter, days_ago, moves in plans:
@@ -661,9 +663,7 @@ def _load_open_applications(matters, clerk: User) -> int:
             by=clerk,
             received_at=now - dt.timedelta(days=days_ago, hours=1),
         )
-        for to in moves:
-            application = application_transition(
-                application=application, to=to, by=clerk
-            )
+        for move in moves:
+            application = move(application=application, by=clerk)
         count += 1
     return count

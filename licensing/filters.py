@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from jiaotong.dates import at_local
 from jiaotong.filters import bootstrap_widgets
-from jiaotong.metrics.registry import LOCAL_TZ
 from jiaotong.models import Matter, OrgUnit, User
 from jiaotong.registry.models import PowerType
 from jiaotong.roles import ROLE_WINDOW
@@ -16,10 +16,6 @@ from .models import WINDOW_POWER_TYPES, Application, Channel
 from .selectors import overdue_filter
 
 YES_NO = (("1", "是"), ("0", "否"))
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -100,10 +96,10 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset.filter(unit__path__startswith=unit.path) if unit else queryset
 
     def received_on_or_after(self, queryset, name, day):
-        return queryset.filter(received_at__gte=_day_start(day))
+        return queryset.filter(received_at__gte=at_local(day))
 
     def received_on_or_before(self, queryset, name, day):
-        return queryset.filter(received_at__lt=_day_start(day + dt.timedelta(days=1)))
+        return queryset.filter(received_at__lt=at_local(day + dt.timedelta(days=1)))
 
     def is_overdue(self, queryset, name, value):
         if value == "1":

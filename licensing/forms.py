@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 
 from .models import ApplicantType, Channel, ClockPause, CommitmentCheck, Evaluation
+from .rules import default_remedies
 from .selectors import window_matters
 
 
@@ -68,28 +69,36 @@ class ApplicationIntakeForm(forms.Form):
         )
 
 
-class TransitionForm(forms.Form):
-    """One workflow move; which inputs matter depends on the move (the service
-    says what is missing)."""
+class SupplementForm(forms.Form):
+    """一次性告知: every missing material, one a line."""
 
-    to = forms.ChoiceField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="理由/说明", required=False, widget=forms.Textarea)
     items = forms.CharField(
-        label="需补正的全部材料（每行一项）", required=False, widget=forms.Textarea
+        label="需补正的全部材料（每行一项，一次性告知）",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    kind = forms.ChoiceField(
-        label="暂停事由",
-        required=False,
-        choices=[("", "请选择")] + list(ClockPause.Kind.choices),
-    )
-    remedies = forms.CharField(label="救济途径", required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, targets=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(t, t) for t in targets]
-        self.fields["to"].error_messages["invalid_choice"] = (
-            "该操作在办件当前状态下不可执行，请刷新页面后重试。"
-        )
+
+class PauseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="暂停事由", choices=[("", "请选择")] + list(ClockPause.Kind.choices)
+    )
+    reason = forms.CharField(
+        label="说明（已书面告知申请人）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DenyForm(forms.Form):
+    reason = forms.CharField(
+        label="不予许可理由", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    remedies = forms.CharField(
+        label="救济途径",
+        required=False,
+        initial=default_remedies,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EvaluationForm(forms.Form):

@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
 
 from .models import Application, Result
-from .services import limit_date, local_day
+from .services import limit_date
 
 S = Application.Status
 
@@ -78,7 +79,7 @@ def _imported_fields(row: ImportedApplication, paused_days: int) -> dict:
         )
     else:
         fields.update(status=S.ACCEPTED, accepted_at=row.received_at)
-    received = local_day(row.received_at)
+    received = timezone.localdate(row.received_at)
     fields["promised_due_date"] = limit_date(
         received, row.matter.promised_limit_days, 0
     )
@@ -110,7 +111,7 @@ def application_import_row(
     """Create or update the application keyed by the platform's number; one
     audit event for each record created or changed. Returns the outcome.
     ``leave_alone`` names fields an update keeps (their column is absent)."""
-    from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
+    from jiaotong.imports.framework import CREATED, import_update
 
     existing = Application.objects.select_for_update().filter(number=row.number).first()
     fields = _imported_fields(row, existing.paused_days if existing else 0)
@@ -125,23 +126,6 @@ def application_import_row(
             to_state=application.status,
         )
         return CREATED
-    changed = {
-        name: value
-        for name, value in fields.items()
-        if name not in leave_alone and getattr(existing, name) != value
-    }
-    if not changed:
-        return UNCHANGED
-    from_state = existing.status
-    for name, value in changed.items():
-        setattr(existing, name, value)
-    existing.save()
-    audit_record(
-        by=by,
-        action="application_import",
-        obj=existing,
-        from_state=from_state,
-        to_state=existing.status,
-        changes={"fields": sorted(changed)},
+    return import_update(
+        existing, fields, by=by, action="application_import", leave_alone=leave_alone
     )
-    return UPDATED

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 
-from jiaotong.metrics.registry import LOCAL_TZ, indicator, rate, year_bounds, year_end
+from jiaotong.dates import LOCAL_TZ, year_bounds, year_end
+from jiaotong.metrics.registry import indicator, rate
 from jiaotong.models import Matter
 from jiaotong.registry.models import PowerType
 
 from .models import GOOD_EVALUATIONS, Application
-from .services import FINAL_RESULTS
+from .rules import FINAL_RESULTS
 
 
 def _scoped(org):

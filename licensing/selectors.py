@@ -13,7 +13,7 @@ from jiaotong.models import AuditEvent, Matter, MatterChange
 from jiaotong.registry.models import MatterSource, PowerType
 
 from .models import OPEN_STATES, RUNNING_STATES, WINDOW_POWER_TYPES, Application
-from .services import YELLOW_DAYS
+from .rules import YELLOW_DAYS
 
 RED, YELLOW = "red", "yellow"
 

@@ -1,17 +1,16 @@
 """Writes for the service window: receipt, the workflow, evaluations, checks.
 
-Every state change goes through ``application_transition``, which reads the
-allowed moves from ``TRANSITIONS`` (the same table the detail page offers
-buttons from), locks the row, applies the move and writes one AuditEvent.
+Each move of ``workflow.APPLICATION_WORKFLOW`` has its own service
+(``application_accept``, ``application_deny``…) with keyword-only typed
+arguments: it locks the row and re-checks the table on the locked copy
+(``begin``), applies the move's own rules, and sets the status and writes one
+AuditEvent (``finish``). ``by=None`` is the system (the daily task).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +18,9 @@ from django.utils import timezone
 from jiaotong.audit.services import audit_record
 from jiaotong.calendar.workdays import add_working_days, working_days_between
 from jiaotong.models import Enterprise
-from jiaotong.registry.models import CreditGrade, PowerType
-from jiaotong.validators import validate_id_for_party, validate_mobile
+from jiaotong.registry.models import CreditGrade
+from jiaotong.validators import validate_id_for_party, validate_phone
+from jiaotong.workflow import WorkflowError, required_text
 
 from .models import (
     BAD_EVALUATIONS,
@@ -36,109 +36,20 @@ from .models import (
     Result,
     SupplementNotice,
 )
+from .rules import (
+    COMMITMENT_CHECK_DAYS,
+    default_remedies,
+    supplement_deadline,
+)
+from .workflow import APPLICATION_WORKFLOW
 
 NUMBER_PREFIX = "SXJT"
-SUPPLEMENT_NOTICE_DAYS = 5  # 一次性告知 within 5 working days (ALL art. 32(4))
-COMMITMENT_CHECK_DAYS = 20  # working days after approval to verify a commitment
-YELLOW_DAYS = 2  # "≤ 2 working days left" marks an application yellow
-
-S = Application.Status
 CHANGE = "licensing.change_application"
-REVOKE = "licensing.revoke_application"
-
-
-class TransitionRefused(Exception):
-    """A move that the state, the matter or the user's role does not allow."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Move:
-    action: str
-    label: str
-    permission: str = CHANGE
-    needs_reason: bool = False
-    # "decision": matters that end in a licensing decision; "service": public
-    # services, which are simply completed; "any": both.
-    matters: str = "any"
-
-
-_PRE_DECISION = (S.RECEIVED, S.SUPPLEMENT, S.ACCEPTED, S.UNDER_REVIEW, S.SUSPENDED)
-
-# (from, to) -> the move. DOMAIN.md §3.2.
-TRANSITIONS: dict[tuple[str, str], Move] = {
-    (S.RECEIVED, S.SUPPLEMENT): Move("supplement", "一次性告知补正"),
-    (S.RECEIVED, S.ACCEPTED): Move("accept", "受理"),
-    (S.SUPPLEMENT, S.ACCEPTED): Move("accept", "材料已补齐，受理"),
-    (S.RECEIVED, S.NOT_ACCEPTED): Move("reject", "不予受理", needs_reason=True),
-    (S.SUPPLEMENT, S.NOT_ACCEPTED): Move("reject", "不予受理", needs_reason=True),
-    (S.ACCEPTED, S.UNDER_REVIEW): Move("review", "开始审查"),
-    (S.UNDER_REVIEW, S.SUSPENDED): Move("pause", "暂停计时"),
-    (S.SUSPENDED, S.UNDER_REVIEW): Move("resume", "恢复计时"),
-    (S.UNDER_REVIEW, S.APPROVED): Move("approve", "准予许可", matters="decision"),
-    (S.UNDER_REVIEW, S.DENIED): Move(
-        "deny", "不予许可", needs_reason=True, matters="decision"
-    ),
-    (S.APPROVED, S.CLOSED): Move("complete", "办结（发证/送达）"),
-    (S.DENIED, S.CLOSED): Move("complete", "办结（送达决定书）"),
-    (S.ACCEPTED, S.CLOSED): Move("complete", "办结", matters="service"),
-    (S.UNDER_REVIEW, S.CLOSED): Move("complete", "办结", matters="service"),
-    **{
-        (state, S.WITHDRAWN): Move("withdraw", "申请人撤回", needs_reason=True)
-        for state in _PRE_DECISION
-    },
-    (S.APPROVED, S.REVOKED): Move(
-        "revoke", "撤销许可（承诺不实）", permission=REVOKE, needs_reason=True
-    ),
-    (S.CLOSED, S.REVOKED): Move(
-        "revoke", "撤销许可（承诺不实）", permission=REVOKE, needs_reason=True
-    ),
-}
-
-FINAL_RESULTS = (Result.APPROVED, Result.DENIED, Result.DONE)
-
-
-def needs_decision(matter) -> bool:
-    """Licensing and the other powers end in a decision; public services do not."""
-    return matter.power_type != PowerType.PUBLIC_SERVICE
-
-
-def _matter_fits(move: Move, matter) -> bool:
-    if move.matters == "decision":
-        return needs_decision(matter)
-    if move.matters == "service":
-        return not needs_decision(matter)
-    return True
-
-
-def allowed_moves(application: Application, user) -> list[tuple[str, Move]]:
-    """The moves the user may make now: offered by the detail page, checked again
-    (with the rules that need the database) by ``application_transition``."""
-    moves = []
-    for (source, target), move in TRANSITIONS.items():
-        if source != application.status or not _matter_fits(move, application.matter):
-            continue
-        if not user.has_perm(move.permission):
-            continue
-        if move.action == "revoke" and not application.notify_commit:
-            continue
-        moves.append((target, move))
-    return moves
+S = Application.Status
+W = APPLICATION_WORKFLOW
 
 
 # --- Deadlines -------------------------------------------------------------------
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment)
-
-
-def supplement_deadline(application: Application) -> dt.date:
-    """Last day on which the applicant may be told to supplement (5 working days)."""
-    return add_working_days(local_day(application.received_at), SUPPLEMENT_NOTICE_DAYS)
 
 
 def limit_date(received: dt.date, days: int | None, paused: int) -> dt.date | None:
@@ -150,7 +61,7 @@ def limit_date(received: dt.date, days: int | None, paused: int) -> dt.date | No
 def _set_deadlines(application: Application) -> None:
     """Due dates run in working days from the day of receipt, shifted by the
     working days during which the clock was paused."""
-    received = local_day(application.received_at)
+    received = timezone.localdate(application.received_at)
     matter = application.matter
     application.due_date = limit_date(
         received, matter.promised_limit_days, application.paused_days
@@ -161,22 +72,6 @@ def _set_deadlines(application: Application) -> None:
 
 
 # --- Receipt (收件) ----------------------------------------------------------------
-
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-
-
-def clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if _LANDLINE.match(value):
-        return value
-    try:
-        return validate_mobile(value)
-    except ValidationError:
-        raise ValidationError(
-            "联系电话应为11位手机号码或带区号的固定电话（如 0370-8123456）。"
-        ) from None
 
 
 def _next_number(year: int) -> str:
@@ -235,7 +130,7 @@ def application_receive(
     if by.unit_id is None:
         raise ValidationError("您的账号未设置所属单位，无法登记办件。")
     received_at = received_at or timezone.now()
-    received_day = local_day(received_at)
+    received_day = timezone.localdate(received_at)
     if matter.power_type not in WINDOW_POWER_TYPES:
         raise ValidationError({"matter": "该事项不是窗口办理事项。"})
     if not matter.in_force_on(received_day):
@@ -248,7 +143,7 @@ def application_receive(
     except ValidationError as exc:
         raise ValidationError({"applicant_id_number": exc.messages}) from None
     try:
-        phone = clean_phone(applicant_phone)
+        phone = validate_phone(applicant_phone)
     except ValidationError as exc:
         raise ValidationError({"applicant_phone": exc.messages}) from None
     if notify_commit:
@@ -281,25 +176,7 @@ def application_receive(
     return application
 
 
-# --- The workflow --------------------------------------------------------------------
-
-
-def _refuse_unless_allowed(application, to, by) -> Move:
-    if to not in S.values:
-        raise TransitionRefused("未知的办件状态。")
-    move = TRANSITIONS.get((application.status, to))
-    if move is None:
-        raise TransitionRefused(
-            f"办件当前状态为“{application.get_status_display()}”，"
-            f"不能变更为“{S(to).label}”。"
-        )
-    if by is not None and not by.has_perm(move.permission):
-        raise TransitionRefused(f"您没有执行“{move.label}”的权限。")
-    if not _matter_fits(move, application.matter):
-        if move.matters == "decision":
-            raise TransitionRefused("公共服务事项无需作出许可决定，请直接办结。")
-        raise TransitionRefused("该事项须先作出准予或不予许可的决定，再办结。")
-    return move
+# --- The workflow (one service per move of APPLICATION_WORKFLOW) ---------------------
 
 
 def _close_open_pause(application, today) -> int:
@@ -312,178 +189,171 @@ def _close_open_pause(application, today) -> int:
     return pause.working_days
 
 
-def _supplement(application, by, now, reason, data):
-    today = local_day(now)
-    if SupplementNotice.objects.filter(application=application).exists():
-        raise TransitionRefused("补正告知只能一次性作出，本件已告知过。")
-    if today > supplement_deadline(application):
-        raise TransitionRefused(
-            "收件已超过5个工作日，不能再告知补正；依法自收件之日起视为受理。"
-        )
-    items = [line.strip() for line in (data.get("items") or "").splitlines()]
-    items = [line for line in items if line]
-    if not items:
-        raise TransitionRefused("请逐项列明需补正的全部材料（每行一项）。")
+@transaction.atomic
+def application_supplement(*, application: Application, items: str, by) -> Application:
+    """一次性告知补正: list every missing material at once, within 5 working days
+    of receipt; the applicant's waiting time does not count against the limit."""
+    item_list = [line.strip() for line in (items or "").splitlines() if line.strip()]
+    if not item_list:
+        raise WorkflowError("请逐项列明需补正的全部材料（每行一项）。")
+    locked = W.begin(application, "supplement", by)
+    if SupplementNotice.objects.filter(application=locked).exists():
+        raise WorkflowError("补正告知只能一次性作出，本件已告知过。")
     SupplementNotice.objects.create(
-        application=application,
-        items="\n".join(items),
-        notified_at=now,
+        application=locked,
+        items="\n".join(item_list),
+        notified_at=timezone.now(),
         notified_by=by,
     )
-    return {"items": items}
-
-
-def _accept(application, by, now, reason, data):
-    today = local_day(now)
-    if application.status == S.SUPPLEMENT:
-        notice = application.supplement_notice
-        notice.completed_at = now
-        notice.save(update_fields=["completed_at"])
-        # The applicant's time to supplement does not count against the window.
-        application.paused_days += working_days_between(
-            local_day(notice.notified_at), today
-        )
-        _set_deadlines(application)
-        application.accepted_at = now
-    elif today > supplement_deadline(application):
-        # Not told to supplement within 5 working days: deemed accepted on the
-        # day the materials were received (ALL art. 32(4)).
-        application.accepted_at = application.received_at
-        application.deemed_accepted = True
-    else:
-        application.accepted_at = now
-    return {"deemed": application.deemed_accepted}
-
-
-def _reject(application, by, now, reason, data):
-    application.not_accepted_at = now
-    application.not_accepted_reason = reason
-
-
-def _pause(application, by, now, reason, data):
-    kind = data.get("kind") or ""
-    if kind not in ClockPause.Kind.values:
-        raise TransitionRefused(
-            "请选择暂停计时事由（听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审）。"
-        )
-    ClockPause.objects.create(
-        application=application, kind=kind, reason=reason, started_on=local_day(now)
-    )
-    return {"kind": kind}
-
-
-def _resume(application, by, now, reason, data):
-    today = local_day(now)
-    days = _close_open_pause(application, today)
-    application.paused_days += days
-    _set_deadlines(application)
-    if application.due_date is None or application.due_date >= today:
-        application.overdue_flagged_at = None
-    return {"paused_working_days": days}
-
-
-def _approve(application, by, now, reason, data):
-    application.result = Result.APPROVED
-    application.decided_at = now
-    application.decision_reason = reason
-    if application.notify_commit:
-        check = CommitmentCheck.objects.create(
-            application=application,
-            due_date=add_working_days(local_day(now), COMMITMENT_CHECK_DAYS),
-        )
-        return {"commitment_check_due": check.due_date}
-    return None
-
-
-def default_remedies() -> str:
-    county = settings.JIAOTONG_COUNTY_NAME
-    return (
-        f"如不服本决定，可以自收到本决定书之日起六十日内向{county}人民政府申请"
-        "行政复议，或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-    )
-
-
-def _deny(application, by, now, reason, data):
-    application.result = Result.DENIED
-    application.decided_at = now
-    application.decision_reason = reason
-    application.remedies = (data.get("remedies") or "").strip() or default_remedies()
-
-
-def _complete(application, by, now, reason, data):
-    application.completed_at = now
-    if not application.result:
-        application.result = Result.DONE
-
-
-def _withdraw(application, by, now, reason, data):
-    application.withdrawn_at = now
-    _close_open_pause(application, local_day(now))
-
-
-def _revoke(application, by, now, reason, data):
-    failed = application.commitment_checks.filter(
-        outcome=CommitmentCheck.Outcome.FAILED
-    ).exists()
-    if not application.notify_commit or not failed:
-        raise TransitionRefused(
-            "只有以告知承诺方式准予、且核查发现承诺不实的许可才能撤销。"
-        )
-    application.revoked_at = now
-
-
-_EFFECTS = {
-    "supplement": _supplement,
-    "accept": _accept,
-    "reject": _reject,
-    "review": lambda *args: None,
-    "pause": _pause,
-    "resume": _resume,
-    "approve": _approve,
-    "deny": _deny,
-    "complete": _complete,
-    "withdraw": _withdraw,
-    "revoke": _revoke,
-}
+    return W.finish(locked, "supplement", by, changes={"items": item_list})
 
 
 @transaction.atomic
-def application_transition(
-    *, application: Application, to: str, by, reason: str = "", **data
+def application_accept(
+    *, application: Application, by, reason: str = ""
 ) -> Application:
-    """Move an application to state ``to``.
-
-    Re-reads the row under a lock, refuses (``TransitionRefused``) a move that
-    is not in ``TRANSITIONS`` for its current state, that the user's
-    permissions or the matter's kind do not allow, or that breaks a rule of
-    DOMAIN.md §3.2; sets the move's timestamps and writes one AuditEvent.
-    ``by=None`` is the system (the daily task).
-    """
-    # Lock first: of two concurrent moves on one application exactly one wins.
-    locked = (
-        Application.objects.select_for_update()
-        .select_related("matter")
-        .get(pk=application.pk)
-    )
-    move = _refuse_unless_allowed(locked, to, by)
-    reason = (reason or "").strip()
-    if move.needs_reason and not reason:
-        raise TransitionRefused(f"“{move.label}”须填写理由。")
+    """受理. After a supplement the waiting days shift the due dates; without a
+    supplement notice within 5 working days the application is deemed accepted
+    on the day of receipt (ALL art. 32(4))."""
+    locked = W.begin(application, "accept", by)
     now = timezone.now()
-    from_state = locked.status
-    changes = _EFFECTS[move.action](locked, by, now, reason, data) or {}
-    locked.status = to
-    locked.save()
-    audit_record(
-        by=by,
-        action=f"application_{move.action}",
-        obj=locked,
-        from_state=from_state,
-        to_state=to,
-        reason=reason,
-        changes=changes,
+    today = timezone.localdate(now)
+    if locked.status == S.SUPPLEMENT:
+        notice = locked.supplement_notice
+        notice.completed_at = now
+        notice.save(update_fields=["completed_at"])
+        locked.paused_days += working_days_between(
+            timezone.localdate(notice.notified_at), today
+        )
+        _set_deadlines(locked)
+        locked.accepted_at = now
+    elif today > supplement_deadline(locked):
+        locked.accepted_at = locked.received_at
+        locked.deemed_accepted = True
+    else:
+        locked.accepted_at = now
+    return W.finish(
+        locked,
+        "accept",
+        by,
+        reason=reason.strip(),
+        changes={"deemed": locked.deemed_accepted},
     )
-    return locked
+
+
+@transaction.atomic
+def application_reject(*, application: Application, reason: str, by) -> Application:
+    """不予受理, with the reason (and where the applicant should apply instead)."""
+    reason = required_text(reason, "不予受理理由")
+    locked = W.begin(application, "reject", by)
+    locked.not_accepted_at = timezone.now()
+    locked.not_accepted_reason = reason
+    return W.finish(locked, "reject", by, reason=reason)
+
+
+@transaction.atomic
+def application_review(*, application: Application, by) -> Application:
+    """开始审查."""
+    return W.finish(W.begin(application, "review", by), "review", by)
+
+
+@transaction.atomic
+def application_pause(
+    *, application: Application, kind: str, by, reason: str = ""
+) -> Application:
+    """暂停计时 for one of the excluded periods of ALL art. 45 (hearing, tender,
+    auction, test, inspection, quarantine, appraisal, expert review)."""
+    if kind not in ClockPause.Kind.values:
+        raise WorkflowError(
+            "请选择暂停计时事由（听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审）。"
+        )
+    locked = W.begin(application, "pause", by)
+    reason = reason.strip()
+    ClockPause.objects.create(
+        application=locked, kind=kind, reason=reason, started_on=timezone.localdate()
+    )
+    return W.finish(locked, "pause", by, reason=reason, changes={"kind": kind})
+
+
+@transaction.atomic
+def application_resume(*, application: Application, by) -> Application:
+    """恢复计时: the paused working days extend both due dates."""
+    locked = W.begin(application, "resume", by)
+    today = timezone.localdate()
+    days = _close_open_pause(locked, today)
+    locked.paused_days += days
+    _set_deadlines(locked)
+    if locked.due_date is None or locked.due_date >= today:
+        locked.overdue_flagged_at = None
+    return W.finish(locked, "resume", by, changes={"paused_working_days": days})
+
+
+@transaction.atomic
+def application_approve(
+    *, application: Application, by, reason: str = ""
+) -> Application:
+    """准予许可. An approval on a 告知承诺 opens its post-check (核查)."""
+    locked = W.begin(application, "approve", by)
+    now = timezone.now()
+    locked.result = Result.APPROVED
+    locked.decided_at = now
+    locked.decision_reason = reason.strip()
+    changes = None
+    if locked.notify_commit:
+        check = CommitmentCheck.objects.create(
+            application=locked,
+            due_date=add_working_days(timezone.localdate(now), COMMITMENT_CHECK_DAYS),
+        )
+        changes = {"commitment_check_due": check.due_date}
+    return W.finish(
+        locked, "approve", by, reason=locked.decision_reason, changes=changes
+    )
+
+
+@transaction.atomic
+def application_deny(
+    *, application: Application, reason: str, by, remedies: str = ""
+) -> Application:
+    """不予许可, with reasons and the applicant's remedies (the county's
+    standard wording unless the clerk gives another)."""
+    reason = required_text(reason, "不予许可理由")
+    locked = W.begin(application, "deny", by)
+    locked.result = Result.DENIED
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    locked.remedies = remedies.strip() or default_remedies()
+    return W.finish(locked, "deny", by, reason=reason)
+
+
+@transaction.atomic
+def application_complete(*, application: Application, by) -> Application:
+    """办结: a decision delivered, or a public service done."""
+    locked = W.begin(application, "complete", by)
+    locked.completed_at = timezone.now()
+    if not locked.result:
+        locked.result = Result.DONE
+    return W.finish(locked, "complete", by)
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, reason: str, by) -> Application:
+    """申请人撤回 before the decision; an open clock pause ends today."""
+    reason = required_text(reason, "撤回理由")
+    locked = W.begin(application, "withdraw", by)
+    now = timezone.now()
+    locked.withdrawn_at = now
+    _close_open_pause(locked, timezone.localdate(now))
+    return W.finish(locked, "withdraw", by, reason=reason)
+
+
+@transaction.atomic
+def application_revoke(*, application: Application, reason: str, by) -> Application:
+    """撤销许可: only a 告知承诺 approval whose post-check found the commitment
+    false (the table's guard)."""
+    reason = required_text(reason, "撤销理由")
+    locked = W.begin(application, "revoke", by)
+    locked.revoked_at = timezone.now()
+    return W.finish(locked, "revoke", by, reason=reason)
 
 
 # --- After completion ---------------------------------------------------------------
@@ -502,12 +372,12 @@ def application_evaluate(
     """好差评, 一次一评: record the applicant's rating of a completed application;
     a bad rating (不满意 / 非常不满意) needs its rectification record."""
     if not by.has_perm(CHANGE):
-        raise TransitionRefused("您没有录入评价的权限。")
+        raise WorkflowError("您没有录入评价的权限。")
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.completed_at is None:
-        raise TransitionRefused("办件办结后才能评价。")
+        raise WorkflowError("办件办结后才能评价。")
     if locked.evaluation:
-        raise TransitionRefused("一次一评：该办件已有评价。")
+        raise WorkflowError("一次一评：该办件已有评价。")
     if evaluation not in Evaluation.values:
         raise ValidationError({"evaluation": "请选择评价等级。"})
     rectification = None
@@ -542,7 +412,7 @@ def application_evaluate(
 def rectification_record_visit(*, rectification: Rectification, visit_note: str, by):
     """回访: the follow-up call after a bad rating was rectified."""
     if not by.has_perm(CHANGE):
-        raise TransitionRefused("您没有录入回访的权限。")
+        raise WorkflowError("您没有录入回访的权限。")
     if not (visit_note or "").strip():
         raise ValidationError({"visit_note": "请填写回访情况。"})
     rectification.visited = True
@@ -562,12 +432,12 @@ def commitment_check_record(
     *, check: CommitmentCheck, outcome: str, note: str, by
 ) -> CommitmentCheck:
     """核查: record whether the applicant's commitment was true. A false one
-    opens the way to revoking the approval (``application_transition`` to 撤销)."""
+    opens the way to revoking the approval (``application_revoke``)."""
     if not by.has_perm(CHANGE):
-        raise TransitionRefused("您没有录入核查结果的权限。")
+        raise WorkflowError("您没有录入核查结果的权限。")
     locked = CommitmentCheck.objects.select_for_update().get(pk=check.pk)
     if locked.outcome != CommitmentCheck.Outcome.PENDING:
-        raise TransitionRefused("该核查已有结果。")
+        raise WorkflowError("该核查已有结果。")
     if outcome not in (CommitmentCheck.Outcome.PASSED, CommitmentCheck.Outcome.FAILED):
         raise ValidationError({"outcome": "请选择核查结果。"})
     if outcome == CommitmentCheck.Outcome.FAILED and not (note or "").strip():
@@ -603,13 +473,12 @@ def applications_deem_accepted(*, today: dt.date | None = None) -> int:
         if supplement_deadline(application) >= today:
             continue
         try:
-            application_transition(
+            application_accept(
                 application=application,
-                to=S.ACCEPTED,
                 by=None,
                 reason="收件后5个工作日内未告知补正，视为自收件之日起受理",
             )
-        except TransitionRefused:  # moved on meanwhile: nothing to do
+        except WorkflowError:  # moved on meanwhile: nothing to do
             continue
         count += 1
     return count
@@ -648,7 +517,7 @@ def application_reveal_id(*, application: Application, reason: str, by) -> str:
     """查看完整: the full ID number for staff who handle the application, with
     the reason recorded in the audit trail (PIPL)."""
     if not by.has_perm(CHANGE):
-        raise TransitionRefused("您没有查看完整证件号码的权限。")
+        raise WorkflowError("您没有查看完整证件号码的权限。")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "查看完整证件号码须说明原因。"})

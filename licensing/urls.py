@@ -13,9 +13,9 @@ urlpatterns = [
     path("new/applicant/", views.applicant_lookup, name="applicant_lookup"),
     path("<int:pk>/", views.application_detail, name="application_detail"),
     path(
-        "<int:pk>/transition/",
-        views.application_transition,
-        name="application_transition",
+        "<int:pk>/do/<slug:action>/",
+        views.application_action,
+        name="application_action",
     ),
     path("<int:pk>/evaluate/", views.application_evaluate, name="application_evaluate"),
     path(

@@ -12,24 +12,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong import actions, web
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.roles import ROLE_LEADER, has_role
 from jiaotong.validators import mask_id_number, mask_phone
+from jiaotong.workflow import WorkflowError
 
-from . import forms, selectors, services
+from . import forms, rules, selectors, services
 from .filters import ApplicationFilter
-from .models import Application, ClockPause, CommitmentCheck, Rectification
-from .services import TransitionRefused
+from .models import Application, CommitmentCheck, Rectification
+from .workflow import APPLICATION_WORKFLOW
 
 PAGE_SIZE = 25
 ID_SEARCH_KEY = "licensing_id_search"
 VIEW = "licensing.view_application"
 CHANGE = "licensing.change_application"
-
-
-def _require(request, perm):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _visible(request, pk) -> Application:
@@ -41,27 +38,12 @@ def _visible(request, pk) -> Application:
     )
 
 
-def _errors(exc) -> str:
-    if isinstance(exc, TransitionRefused):
-        return exc.message
-    return "；".join(exc.messages)
-
-
-def _form_errors(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = "；".join(errors)
-        parts.append(f"{label}：{text}" if label else text)
-    return "；".join(parts)
-
-
 # --- Lists ---------------------------------------------------------------------
 
 
 @require_GET
+@web.permission_required(VIEW)
 def application_list(request):
-    _require(request, VIEW)
     applications = selectors.application_list(request.user)
     id_number = request.session.get(ID_SEARCH_KEY) if request.GET.get("by_id") else None
     if id_number:
@@ -81,20 +63,20 @@ def application_list(request):
 
 
 @require_POST
+@web.permission_required(VIEW)
 def application_id_search(request):
     """Search by ID number: the number goes in the session, not the URL."""
-    _require(request, VIEW)
     form = forms.IdSearchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect("licensing:application_list")
     request.session[ID_SEARCH_KEY] = form.cleaned_data["id_number"]
     return redirect(reverse("licensing:application_list") + "?by_id=1")
 
 
 @require_GET
+@web.permission_required(CHANGE)
 def application_queue(request):
-    _require(request, CHANGE)
     page = Paginator(selectors.application_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -104,8 +86,8 @@ def application_queue(request):
 # --- Intake ----------------------------------------------------------------------
 
 
+@web.permission_required("licensing.add_application")
 def application_create(request):
-    _require(request, "licensing.add_application")
     form = forms.ApplicationIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +95,7 @@ def application_create(request):
                 by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            web.add_service_errors(form, exc)
         else:
             messages.success(request, f"已收件，办件编号 {application.number}。")
             if "save_and_new" in request.POST:
@@ -123,9 +105,9 @@ def application_create(request):
 
 
 @require_GET
+@web.permission_required("licensing.add_application")
 def matter_options(request):
     """htmx: the matter select's options for what the clerk has typed."""
-    _require(request, "licensing.add_application")
     matters = selectors.matter_search(request.GET.get("matter_query", ""))
     return render(
         request, "licensing/includes/_matter_options.html", {"matters": matters}
@@ -133,10 +115,10 @@ def matter_options(request):
 
 
 @require_POST
+@web.permission_required("licensing.add_application")
 def applicant_lookup(request):
     """htmx: the applicant's earlier details from the ID number (posted, so the
     number never appears in a URL or an access log)."""
-    _require(request, "licensing.add_application")
     id_number = request.POST.get("applicant_id_number", "").strip().upper()
     details = (
         selectors.applicant_last_details(request.user, id_number)
@@ -154,13 +136,10 @@ def applicant_lookup(request):
 @require_GET
 def application_detail(request, pk):
     application = _visible(request, pk)
-    moves = services.allowed_moves(application, request.user)
+    user = request.user
     context = {
         "application": application,
-        "moves": [
-            {"to": to, "move": move, "needs_input": move.action in INPUT_MOVES}
-            for to, move in moves
-        ],
+        "actions": actions.action_items(APPLICATION_WORKFLOW, application, user),
         "masked_id": mask_id_number(application.applicant_id_number),
         "masked_phone": mask_phone(application.applicant_phone),
         "notice": getattr(application, "supplement_notice", None),
@@ -168,46 +147,18 @@ def application_detail(request, pk):
         "checks": application.commitment_checks.all(),
         "rectification": Rectification.objects.filter(application=application).first(),
         "timeline": selectors.application_timeline(application),
-        "can_change": request.user.has_perm(CHANGE),
-        "can_evaluate": request.user.has_perm(CHANGE)
+        "can_change": user.has_perm(CHANGE),
+        "can_evaluate": user.has_perm(CHANGE)
         and application.completed_at is not None
         and not application.evaluation,
         "evaluation_form": forms.EvaluationForm(),
         "check_form": forms.CommitmentCheckForm(),
-        "pause_kinds": ClockPause.Kind.choices,
-        "default_remedies": services.default_remedies(),
     }
     return render(request, "licensing/application_detail.html", context)
 
 
-# Moves whose form asks for more than a click.
-INPUT_MOVES = {"supplement", "reject", "pause", "approve", "deny", "withdraw", "revoke"}
-
-
-@require_POST
-def application_transition(request, pk):
-    application = _visible(request, pk)
-    targets = [to for to, _ in services.allowed_moves(application, request.user)]
-    form = forms.TransitionForm(request.POST, targets=targets)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(application)
-    data = form.cleaned_data
-    try:
-        application = services.application_transition(
-            application=application,
-            to=data.pop("to"),
-            by=request.user,
-            **data,
-        )
-    except (TransitionRefused, ValidationError) as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request,
-            f"办件 {application.number} 的状态已更新为“{application.get_status_display()}”。",
-        )
-    return redirect(application)
+# Every move of APPLICATION_WORKFLOW: one view, one URL (``application_action``).
+application_action = actions.action_view(APPLICATION_WORKFLOW, _visible)
 
 
 @require_POST
@@ -215,14 +166,14 @@ def application_evaluate(request, pk):
     application = _visible(request, pk)
     form = forms.EvaluationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         services.application_evaluate(
             application=application, by=request.user, **form.cleaned_data
         )
-    except (TransitionRefused, ValidationError) as exc:
-        messages.error(request, _errors(exc))
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, actions.error_text(exc))
     else:
         messages.success(request, "评价已录入。")
     return redirect(application)
@@ -234,14 +185,14 @@ def commitment_check_record(request, pk, check_pk):
     check = get_object_or_404(CommitmentCheck, pk=check_pk, application=application)
     form = forms.CommitmentCheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         services.commitment_check_record(
             check=check, by=request.user, **form.cleaned_data
         )
-    except (TransitionRefused, ValidationError) as exc:
-        messages.error(request, _errors(exc))
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, actions.error_text(exc))
     else:
         messages.success(request, "核查结果已录入。")
     return redirect(application)
@@ -253,14 +204,14 @@ def rectification_visit(request, pk):
     rectification = get_object_or_404(Rectification, application=application)
     form = forms.VisitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         services.rectification_record_visit(
             rectification=rectification, by=request.user, **form.cleaned_data
         )
-    except (TransitionRefused, ValidationError) as exc:
-        messages.error(request, _errors(exc))
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, actions.error_text(exc))
     else:
         messages.success(request, "回访情况已录入。")
     return redirect(application)
@@ -272,14 +223,14 @@ def application_reveal_id(request, pk):
     application = _visible(request, pk)
     form = forms.RevealForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, web.form_errors(form))
         return redirect(application)
     try:
         full_id = services.application_reveal_id(
             application=application, by=request.user, **form.cleaned_data
         )
-    except (TransitionRefused, ValidationError) as exc:
-        messages.error(request, _errors(exc))
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, actions.error_text(exc))
         return redirect(application)
     return render(
         request,
@@ -318,8 +269,8 @@ def application_print(request, pk, document):
             "issued": issued,
             "notice": notice,
             "bureau_name": f"{settings.JIAOTONG_COUNTY_NAME}交通运输局",
-            "remedies": services.default_remedies(),
-            "cites_licensing_law": services.needs_decision(application.matter),
+            "remedies": rules.default_remedies(),
+            "cites_licensing_law": rules.needs_decision(application.matter),
         },
     )
 
@@ -328,16 +279,16 @@ def application_print(request, pk, document):
 
 
 @require_GET
+@web.permission_required("jiaotong.view_matter")
 def power_catalog(request):
-    _require(request, "jiaotong.view_matter")
     return render(request, "licensing/power_catalog.html", selectors.power_catalog())
 
 
 @require_GET
+@web.permission_required(VIEW)
 def window_stats(request):
     """The year's window figures from the indicator registry: the whole bureau
     for leaders, the own unit (and below) for window staff."""
-    _require(request, VIEW)
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", this_year))

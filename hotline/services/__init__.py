@@ -1,5 +1,6 @@
-"""Writes for hotline tickets: intake, the closed loop of ``workflow.TRANSITIONS``,
-督办, attachments, the deadline rules and imports.
+"""Writes for hotline tickets: intake, the closed loop of ``workflow.TICKET_WORKFLOW``
+(one service per move, in ``tickets.py``), 督办, attachments, the deadline rules
+and imports.
 
 Every service takes keyword-only arguments including ``by`` (the acting user;
 None only for the system's own beat task), runs in one transaction, re-reads the
@@ -14,6 +15,7 @@ that app exists. This module builds no stand-in for it.
 
 from jiaotong.imports.uploads import UPLOAD_TYPES
 
+from ..rules import can_see_caller
 from .files import attachment_add, check_upload
 from .records import (
     TicketRow,
@@ -24,7 +26,6 @@ from .supervision import notice_acknowledge, ticket_supervise, tickets_flag_over
 from .tickets import (
     DEFAULT_DAYS,
     DEFAULT_EXTENSION_DAYS,
-    can_see_caller,
     compute_due_date,
     deadline_rule,
     ticket_accept_return,

@@ -6,13 +6,14 @@ from django.db import transaction
 
 from jiaotong.audit.services import audit_record
 from jiaotong.imports.uploads import check_upload as _check_upload
+from jiaotong.workflow import WorkflowError
 
 from ..models import (
     Attachment,
     Status,
     Ticket,
 )
-from ..workflow import WorkflowError, is_unit_member
+from ..workflow import is_unit_member
 from .tickets import lock_ticket
 
 

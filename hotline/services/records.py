@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from jiaotong.audit.services import audit_record
-from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
+from jiaotong.imports.framework import CREATED, import_update
+from jiaotong.workflow import WorkflowError
 
 from ..models import (
     ClosureKind,
@@ -16,7 +17,6 @@ from ..models import (
     Ticket,
     TicketDeadlineRule,
 )
-from ..workflow import WorkflowError
 from .tickets import compute_due_date
 
 # --- Rule table ----------------------------------------------------------------------
@@ -124,23 +124,4 @@ def ticket_import_row(*, row: TicketRow, by) -> str:
         ticket = Ticket.objects.create(ticket_no=row.ticket_no, created_by=by, **fields)
         audit_record(by=by, action="ticket_import", obj=ticket, to_state=ticket.status)
         return CREATED
-    changed = {
-        name: value
-        for name, value in fields.items()
-        if getattr(existing, name) != value
-    }
-    if not changed:
-        return UNCHANGED
-    from_state = existing.status
-    for name, value in changed.items():
-        setattr(existing, name, value)
-    existing.save()
-    audit_record(
-        by=by,
-        action="ticket_import",
-        obj=existing,
-        from_state=from_state,
-        to_state=existing.status,
-        changes={"fields": sorted(changed)},
-    )
-    return UPDATED
+    return import_update(existing, fields, by=by, action="ticket_import")

@@ -9,12 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
+from jiaotong.workflow import WorkflowError
 
 from ..models import (
     SupervisionNotice,
     Ticket,
 )
-from ..workflow import WorkflowError
 from .tickets import lock_ticket
 
 # --- 督办 ------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def tickets_flag_overdue(*, today: dt.date | None = None) -> int:
     that deadline. Safe to run twice: the second run finds nothing to claim."""
     today = today or timezone.localdate()
     candidates = (
-        Ticket.objects.real()
+        Ticket.objects.counted()
         .overdue(today)
         .exclude(supervised_due=F("due_date"))
         .values_list("pk", flat=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
 from jiaotong.calendar.workdays import add_working_days
+from jiaotong.workflow import WorkflowError, required_text
 
 from ..models import (
     ClosureKind,
@@ -20,7 +21,8 @@ from ..models import (
     TicketExtension,
     TicketReturn,
 )
-from ..workflow import TRANSITIONS, WorkflowError, refusal
+from ..rules import can_see_caller
+from ..workflow import TICKET_WORKFLOW
 
 # Used only when the rule table has no row for a source and category.
 DEFAULT_DAYS = 5
@@ -46,46 +48,10 @@ def compute_due_date(received_at: dt.datetime, source: str, category: str) -> dt
     return add_working_days(timezone.localdate(received_at), days)
 
 
-# --- Transition machinery ------------------------------------------------------
-
-
 def lock_ticket(ticket: Ticket) -> Ticket:
-    # Re-read under a row lock: of two concurrent moves exactly one sees the old
-    # status, the other is refused with the new one.
+    """The ticket re-read under a row lock, for writes beside the workflow
+    (督办, attachments) that must not race a move."""
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
-
-
-def _begin(ticket: Ticket, action: str, by) -> Ticket:
-    locked = lock_ticket(ticket)
-    message = refusal(locked, action, by)
-    if message:
-        raise WorkflowError(message)
-    return locked
-
-
-def _finish(
-    ticket: Ticket, action: str, by, *, reason: str = "", changes=None
-) -> Ticket:
-    from_state = ticket.status
-    ticket.status = TRANSITIONS[action].target
-    ticket.save()
-    audit_record(
-        by=by,
-        action=f"ticket_{action}",
-        obj=ticket,
-        from_state=from_state,
-        to_state=ticket.status,
-        reason=reason,
-        changes=changes,
-    )
-    return ticket
-
-
-def _required(value: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise WorkflowError(f"请填写{label}。")
-    return value
 
 
 # --- Intake --------------------------------------------------------------------
@@ -158,23 +124,23 @@ def ticket_create(
 @transaction.atomic
 def ticket_answer_on_call(*, ticket: Ticket, reply_text: str, by) -> Ticket:
     """即时答复: the agent answered the caller during the call; the ticket closes."""
-    reply_text = _required(reply_text, "答复内容")
-    ticket = _begin(ticket, "answer_on_call", by)
+    reply_text = required_text(reply_text, "答复内容")
+    ticket = TICKET_WORKFLOW.begin(ticket, "answer_on_call", by)
     now = timezone.now()
     ticket.reply_text = reply_text
     ticket.replied_at = now
     ticket.replied_by = by
     ticket.closed_at = now
     ticket.closure_kind = ClosureKind.ON_CALL
-    return _finish(ticket, "answer_on_call", by, reason=reply_text)
+    return TICKET_WORKFLOW.finish(ticket, "answer_on_call", by, reason=reply_text)
 
 
 @transaction.atomic
 def ticket_not_accept(*, ticket: Ticket, ground: str, reason: str, by) -> Ticket:
     """不予受理: refuse with one of the grounds of DOMAIN.md §5.4 and tell the caller
     the proper route (``reason``); the ticket closes."""
-    reason = _required(reason, "不予受理的说明（告知来电人的正确途径）")
-    ticket = _begin(ticket, "not_accept", by)
+    reason = required_text(reason, "不予受理的说明（告知来电人的正确途径）")
+    ticket = TICKET_WORKFLOW.begin(ticket, "not_accept", by)
     now = timezone.now()
     ticket.rejection_ground = ground
     ticket.reply_text = reason
@@ -182,7 +148,9 @@ def ticket_not_accept(*, ticket: Ticket, ground: str, reason: str, by) -> Ticket
     ticket.replied_by = by
     ticket.closed_at = now
     ticket.closure_kind = ClosureKind.NOT_ACCEPTED
-    return _finish(ticket, "not_accept", by, reason=reason, changes={"ground": ground})
+    return TICKET_WORKFLOW.finish(
+        ticket, "not_accept", by, reason=reason, changes={"ground": ground}
+    )
 
 
 @transaction.atomic
@@ -191,13 +159,34 @@ def ticket_dispatch(*, ticket: Ticket, unit, by, note: str = "") -> Ticket:
     it if it is not theirs."""
     if unit is None:
         raise WorkflowError("请选择承办单位。")
-    ticket = _begin(ticket, "dispatch", by)
+    ticket = TICKET_WORKFLOW.begin(ticket, "dispatch", by)
     ticket.unit = unit
     ticket.dispatched_at = timezone.now()
     ticket.dispatched_by = by
     ticket.signed_at = None
     ticket.signed_by = None
-    return _finish(ticket, "dispatch", by, reason=note, changes={"unit": unit.name})
+    return TICKET_WORKFLOW.finish(
+        ticket, "dispatch", by, reason=note, changes={"unit": unit.name}
+    )
+
+
+@transaction.atomic
+def ticket_redispatch(*, ticket: Ticket, unit, by, note: str = "") -> Ticket:
+    """改派: before the unit has signed for it, the dispatcher sends the ticket to
+    another unit (a wrong pick corrected without waiting for a 退单); the new
+    unit's 24 hours to return it start now."""
+    if unit is None:
+        raise WorkflowError("请选择承办单位。")
+    ticket = TICKET_WORKFLOW.begin(ticket, "redispatch", by)
+    if unit.pk == ticket.unit_id:
+        raise WorkflowError("改派的承办单位应与原承办单位不同。")
+    previous = ticket.unit.name
+    ticket.unit = unit
+    ticket.dispatched_at = timezone.now()
+    ticket.dispatched_by = by
+    return TICKET_WORKFLOW.finish(
+        ticket, "redispatch", by, reason=note, changes={"unit": [previous, unit.name]}
+    )
 
 
 # --- The handling unit -----------------------------------------------------------
@@ -206,10 +195,10 @@ def ticket_dispatch(*, ticket: Ticket, unit, by, note: str = "") -> Ticket:
 @transaction.atomic
 def ticket_sign(*, ticket: Ticket, by) -> Ticket:
     """签收: the handling unit takes the ticket and starts handling it."""
-    ticket = _begin(ticket, "sign", by)
+    ticket = TICKET_WORKFLOW.begin(ticket, "sign", by)
     ticket.signed_at = timezone.now()
     ticket.signed_by = by
-    return _finish(ticket, "sign", by)
+    return TICKET_WORKFLOW.finish(ticket, "sign", by)
 
 
 @transaction.atomic
@@ -217,8 +206,8 @@ def ticket_request_return(*, ticket: Ticket, reason: str, by) -> TicketReturn:
     """退单: within 24 hours of dispatch the unit sends back a ticket that is not
     its duty, with reasons; the dispatcher decides. Not possible again once the
     dispatcher has rejected a return (jurisdiction is then settled)."""
-    reason = _required(reason, "退单理由")
-    ticket = _begin(ticket, "request_return", by)
+    reason = required_text(reason, "退单理由")
+    ticket = TICKET_WORKFLOW.begin(ticket, "request_return", by)
     request = TicketReturn.objects.create(
         ticket=ticket,
         unit=ticket.unit,
@@ -226,7 +215,7 @@ def ticket_request_return(*, ticket: Ticket, reason: str, by) -> TicketReturn:
         requested_by=by,
         requested_at=timezone.now(),
     )
-    _finish(ticket, "request_return", by, reason=reason)
+    TICKET_WORKFLOW.finish(ticket, "request_return", by, reason=reason)
     return request
 
 
@@ -247,7 +236,7 @@ def ticket_accept_return(
 ) -> Ticket:
     """同意退单: the ticket goes back to the dispatcher's board, or straight on to
     ``redispatch_to`` (which must be another unit)."""
-    ticket = _begin(ticket, "accept_return", by)
+    ticket = TICKET_WORKFLOW.begin(ticket, "accept_return", by)
     pending = _pending_return(ticket)
     if redispatch_to is not None and redispatch_to.pk == pending.unit_id:
         raise WorkflowError("同意退单后不能再派给原承办单位。")
@@ -258,7 +247,7 @@ def ticket_accept_return(
     pending.save()
     ticket.unit = None
     ticket.signed_at = None
-    _finish(
+    TICKET_WORKFLOW.finish(
         ticket,
         "accept_return",
         by,
@@ -274,15 +263,15 @@ def ticket_accept_return(
 def ticket_reject_return(*, ticket: Ticket, note: str, by) -> Ticket:
     """驳回退单: the unit keeps the ticket; jurisdiction is settled, so the unit
     cannot return it again."""
-    note = _required(note, "驳回理由")
-    ticket = _begin(ticket, "reject_return", by)
+    note = required_text(note, "驳回理由")
+    ticket = TICKET_WORKFLOW.begin(ticket, "reject_return", by)
     pending = _pending_return(ticket)
     pending.accepted = False
     pending.decision_note = note
     pending.decided_by = by
     pending.decided_at = timezone.now()
     pending.save()
-    return _finish(ticket, "reject_return", by, reason=note)
+    return TICKET_WORKFLOW.finish(ticket, "reject_return", by, reason=note)
 
 
 @transaction.atomic
@@ -291,8 +280,8 @@ def ticket_request_extension(
 ) -> TicketExtension:
     """延期申请: the unit asks for more time for a complex ticket; by default the
     extension days of the rule table are added to the current deadline."""
-    reason = _required(reason, "延期理由")
-    ticket = _begin(ticket, "request_extension", by)
+    reason = required_text(reason, "延期理由")
+    ticket = TICKET_WORKFLOW.begin(ticket, "request_extension", by)
     if requested_due is None:
         _, extra = deadline_rule(ticket.source, ticket.category)
         requested_due = add_working_days(ticket.due_date, extra)
@@ -308,7 +297,7 @@ def ticket_request_extension(
         requested_by=by,
         requested_at=timezone.now(),
     )
-    _finish(
+    TICKET_WORKFLOW.finish(
         ticket,
         "request_extension",
         by,
@@ -334,7 +323,7 @@ def ticket_approve_extension(
     *, ticket: Ticket, by, new_due: dt.date | None = None, note: str = ""
 ) -> Ticket:
     """批准延期: a leader sets the new deadline (by default the one requested)."""
-    ticket = _begin(ticket, "approve_extension", by)
+    ticket = TICKET_WORKFLOW.begin(ticket, "approve_extension", by)
     pending = _pending_extension(ticket)
     new_due = new_due or pending.requested_due
     if new_due <= ticket.due_date:
@@ -347,7 +336,7 @@ def ticket_approve_extension(
     pending.save()
     old_due = ticket.due_date
     ticket.due_date = new_due
-    return _finish(
+    return TICKET_WORKFLOW.finish(
         ticket,
         "approve_extension",
         by,
@@ -359,26 +348,26 @@ def ticket_approve_extension(
 @transaction.atomic
 def ticket_reject_extension(*, ticket: Ticket, note: str, by) -> Ticket:
     """不批准延期: the unit goes on under the old deadline."""
-    note = _required(note, "不批准的理由")
-    ticket = _begin(ticket, "reject_extension", by)
+    note = required_text(note, "不批准的理由")
+    ticket = TICKET_WORKFLOW.begin(ticket, "reject_extension", by)
     pending = _pending_extension(ticket)
     pending.approved = False
     pending.decision_note = note
     pending.decided_by = by
     pending.decided_at = timezone.now()
     pending.save()
-    return _finish(ticket, "reject_extension", by, reason=note)
+    return TICKET_WORKFLOW.finish(ticket, "reject_extension", by, reason=note)
 
 
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, reply_text: str, by) -> Ticket:
     """答复: the unit's answer to the caller, reported back to the hotline."""
-    reply_text = _required(reply_text, "答复内容")
-    ticket = _begin(ticket, "reply", by)
+    reply_text = required_text(reply_text, "答复内容")
+    ticket = TICKET_WORKFLOW.begin(ticket, "reply", by)
     ticket.reply_text = reply_text
     ticket.replied_at = timezone.now()
     ticket.replied_by = by
-    return _finish(ticket, "reply", by, reason=reply_text)
+    return TICKET_WORKFLOW.finish(ticket, "reply", by, reason=reply_text)
 
 
 # --- Follow-up and closing ---------------------------------------------------------
@@ -393,11 +382,11 @@ def ticket_follow_up(*, ticket: Ticket, result: str, by, note: str = "") -> Tick
     note = note.strip()
     if result == FollowUpResult.DISSATISFIED and not note:
         raise WorkflowError("回访结果为「不满意」时，请填写不满意的原因。")
-    ticket = _begin(ticket, "follow_up", by)
+    ticket = TICKET_WORKFLOW.begin(ticket, "follow_up", by)
     ticket.follow_up_result = result
     ticket.follow_up_note = note
     ticket.followed_up_at = timezone.now()
-    return _finish(
+    return TICKET_WORKFLOW.finish(
         ticket, "follow_up", by, reason=note, changes={"follow_up_result": result}
     )
 
@@ -406,13 +395,13 @@ def ticket_follow_up(*, ticket: Ticket, result: str, by, note: str = "") -> Tick
 def ticket_reopen(*, ticket: Ticket, cause: str, by) -> Ticket:
     """重办: a justified 不满意 sends the ticket back to the unit for handling with
     a fresh deadline from the rule table, counted from today."""
-    cause = _required(cause, "重办原因")
-    ticket = _begin(ticket, "reopen", by)
+    cause = required_text(cause, "重办原因")
+    ticket = TICKET_WORKFLOW.begin(ticket, "reopen", by)
     days, _ = deadline_rule(ticket.source, ticket.category)
     old_due = ticket.due_date
     ticket.due_date = add_working_days(timezone.localdate(), days)
     ticket.reopen_count += 1
-    return _finish(
+    return TICKET_WORKFLOW.finish(
         ticket,
         "reopen",
         by,
@@ -434,28 +423,21 @@ def ticket_close(*, ticket: Ticket, by, note: str = "") -> Ticket:
     transaction, once that app exists.
     """
     note = note.strip()
-    locked = _begin(ticket, "close", by)
+    locked = TICKET_WORKFLOW.begin(ticket, "close", by)
     if locked.follow_up_result == FollowUpResult.DISSATISFIED and not note:
         raise WorkflowError("回访不满意的工单办结时，请说明不再重办的理由。")
     locked.closed_at = timezone.now()
     locked.closure_kind = ClosureKind.HANDLED
-    return _finish(locked, "close", by, reason=note)
+    return TICKET_WORKFLOW.finish(locked, "close", by, reason=note)
 
 
 # --- Caller details ------------------------------------------------------------------
 
 
-def can_see_caller(user, ticket: Ticket) -> bool:
-    """A whistle-blower's identity is hidden from everyone but hotline staff."""
-    return not ticket.caller_confidential or user.has_perm(
-        "hotline.view_confidential_caller"
-    )
-
-
 @transaction.atomic
 def ticket_reveal_caller(*, ticket: Ticket, reason: str, by) -> str:
     """查看完整电话: the full phone number, for a stated reason, audited."""
-    reason = _required(reason, "查看理由")
+    reason = required_text(reason, "查看理由")
     if not can_see_caller(by, ticket):
         raise WorkflowError("举报人信息保密，承办单位不能查看。")
     audit_record(by=by, action="ticket_reveal_caller", obj=ticket, reason=reason)

@@ -16,7 +16,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 
-from jiaotong.metrics.registry import indicator, year_end
+from jiaotong.dates import year_end
+from jiaotong.metrics.registry import indicator
 
 from .models import OrgUnit
 

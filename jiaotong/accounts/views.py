@@ -4,7 +4,7 @@ from axes.helpers import get_client_ip_address, get_cool_off
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -26,6 +26,7 @@ from jiaotong.accounts.forms import (
 from jiaotong.accounts.models import User
 from jiaotong.audit.services import audit_record
 from jiaotong.middleware import EXPIRED
+from jiaotong.web import add_service_errors, permission_required
 
 PAGE_SIZE = 25
 
@@ -103,7 +104,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- Account pages ---------------------------------------------------------------
 
 
-@permission_required("jiaotong.view_user", raise_exception=True)
+@permission_required("jiaotong.view_user")
 def user_list(request):
     """Accounts for the 系统管理员 and 安全管理员 (the roles holding view_user)."""
     users = (
@@ -153,14 +154,14 @@ def _visible_user(request, pk):
     )
 
 
-@permission_required("jiaotong.view_user", raise_exception=True)
+@permission_required("jiaotong.view_user")
 def user_detail(request, pk):
     user = _visible_user(request, pk)
     return render(request, "accounts/user_detail.html", _detail_context(request, user))
 
 
 @require_POST
-@permission_required("jiaotong.assign_roles", raise_exception=True)
+@permission_required("jiaotong.assign_roles")
 def user_roles(request, pk):
     user = _visible_user(request, pk)
     form = RolesForm(request.POST)
@@ -178,7 +179,7 @@ def user_roles(request, pk):
     return render(request, "accounts/user_detail.html", context, status=400)
 
 
-@permission_required("jiaotong.add_user", raise_exception=True)
+@permission_required("jiaotong.add_user")
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -193,7 +194,7 @@ def user_create(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc, {"password": "password1"})
         else:
             messages.success(
                 request, f"已创建账户“{user.username}”，请联系安全管理员分配角色。"
@@ -202,25 +203,14 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names (the service's
-    ``password`` is the form's first password box)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        field = "password1" if field == "password" else field
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_POST
-@permission_required("jiaotong.change_user", raise_exception=True)
+@permission_required("jiaotong.change_user")
 def user_deactivate(request, pk):
     return _toggle_active(request, pk, accounts.user_deactivate, "已停用")
 
 
 @require_POST
-@permission_required("jiaotong.change_user", raise_exception=True)
+@permission_required("jiaotong.change_user")
 def user_activate(request, pk):
     return _toggle_active(request, pk, accounts.user_activate, "已启用")
 
@@ -239,7 +229,7 @@ def _toggle_active(request, pk, service, done: str):
 
 
 @require_POST
-@permission_required("jiaotong.change_user", raise_exception=True)
+@permission_required("jiaotong.change_user")
 def user_password_reset(request, pk):
     user = _visible_user(request, pk)
     form = PasswordResetForm(request.POST)
@@ -249,7 +239,7 @@ def user_password_reset(request, pk):
                 user=user, password=form.cleaned_data["password1"], by=request.user
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc, {"password": "password1"})
         else:
             messages.success(
                 request, f"已重置“{user.display_name}”的密码，其登录会话已全部结束。"

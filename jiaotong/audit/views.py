@@ -9,7 +9,6 @@ import json
 
 import django_filters
 from django import forms
-from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from jiaotong.audit.selectors import action_labels, describe, record_type_choice
 from jiaotong.audit.services import keyset_page, last_chain_check
 from jiaotong.filters import bootstrap_widgets
 from jiaotong.validators import mask_personal_numbers
+from jiaotong.web import permission_required
 
 PAGE_SIZE = 50
 
@@ -116,7 +116,7 @@ def _prepare(event: AuditEvent) -> None:
 
 
 @require_safe
-@permission_required("jiaotong.view_auditevent", raise_exception=True)
+@permission_required("jiaotong.view_auditevent")
 def audit_list(request):
     events = AuditEvent.objects.visible_to(request.user)
     event_filter = AuditEventFilter(request.GET, queryset=events)

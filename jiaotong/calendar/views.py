@@ -5,7 +5,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from jiaotong.calendar import workdays
 from jiaotong.calendar.models import CalendarDay
+from jiaotong.web import permission_required
 
 
 class CalendarDayForm(forms.Form):
@@ -74,7 +74,7 @@ def _render(request, year: int, form: CalendarDayForm, status: int = 200):
 
 
 @require_safe
-@permission_required("jiaotong.view_calendarday", raise_exception=True)
+@permission_required("jiaotong.view_calendarday")
 def calendarday_list(request):
     year = _year(request)
     return _render(
@@ -83,9 +83,7 @@ def calendarday_list(request):
 
 
 @require_POST
-@permission_required(
-    ["jiaotong.add_calendarday", "jiaotong.change_calendarday"], raise_exception=True
-)
+@permission_required("jiaotong.add_calendarday", "jiaotong.change_calendarday")
 def calendarday_save(request):
     form = CalendarDayForm(request.POST)
     if not form.is_valid():
@@ -102,7 +100,7 @@ def calendarday_save(request):
 
 
 @require_POST
-@permission_required("jiaotong.delete_calendarday", raise_exception=True)
+@permission_required("jiaotong.delete_calendarday")
 def calendarday_delete(request, pk):
     entry = get_object_or_404(CalendarDay, pk=pk)
     workdays.calendar_day_delete(entry=entry, by=request.user)

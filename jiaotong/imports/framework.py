@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,8 +35,35 @@ from django.db import DatabaseError, transaction
 
 # The outcomes of one row, shared with the create-or-update services.
 from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
+from jiaotong.dates import as_local
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+def import_update(existing, fields: dict, *, by, action: str, leave_alone=()) -> str:
+    """The tail of every import row that meets an existing record: set the fields
+    whose value differs (except those in ``leave_alone``), save, and write one
+    audit event naming them. Returns UPDATED, or UNCHANGED when nothing differs."""
+    from jiaotong.audit.services import audit_record
+
+    changed = {
+        name: value
+        for name, value in fields.items()
+        if name not in leave_alone and getattr(existing, name) != value
+    }
+    if not changed:
+        return UNCHANGED
+    from_state = getattr(existing, "status", "")
+    for name, value in changed.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit_record(
+        by=by,
+        action=action,
+        obj=existing,
+        from_state=from_state,
+        to_state=getattr(existing, "status", ""),
+        changes={"fields": sorted(changed)},
+    )
+    return UPDATED
 
 
 class CellError(Exception):
@@ -162,9 +188,7 @@ def parse_datetime(value) -> dt.datetime:
                 continue
         if naive is None:
             raise ValueError("日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]")
-    if naive.tzinfo is not None:
-        return naive.astimezone(LOCAL_TZ)
-    return naive.replace(tzinfo=LOCAL_TZ)
+    return as_local(naive)
 
 
 def parse_date(value) -> dt.date:

@@ -16,7 +16,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiaotong.imports.framework import kinds, run_import
 from jiaotong.imports.uploads import MAX_UPLOAD_BYTES, check_upload, upload_extension
+from jiaotong.web import permission_required
 
 SESSION_KEY = "pending_import"
 STALE_SECONDS = 24 * 60 * 60
@@ -119,7 +119,7 @@ def _preview(request, *, kind, name, result, token=None):
     return render(request, "imports/import_preview.html", context)
 
 
-@permission_required("jiaotong.import_data", raise_exception=True)
+@permission_required("jiaotong.import_data")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -138,7 +138,7 @@ def import_upload(request):
     return render(request, "imports/import_upload.html", context)
 
 
-@permission_required("jiaotong.import_data", raise_exception=True)
+@permission_required("jiaotong.import_data")
 @require_POST
 def import_confirm(request):
     pending = request.session.get(SESSION_KEY) or {}
@@ -162,7 +162,7 @@ def import_confirm(request):
     return redirect("import_upload")
 
 
-@permission_required("jiaotong.import_data", raise_exception=True)
+@permission_required("jiaotong.import_data")
 @require_GET
 def import_template(request, kind):
     """An empty workbook with the kind's header row (required columns in bold)."""

@@ -23,9 +23,7 @@ jiaotong.accounts.indicators), found the same way as any app's
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +31,6 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 Value = int | Decimal | None
 
 
@@ -108,18 +105,6 @@ def _autodiscover() -> None:
 
 
 # --- Helpers every compute function uses --------------------------------------
-
-
-def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """[1 Jan 00:00, next 1 Jan 00:00) in Asia/Shanghai, as aware datetimes."""
-    return (
-        dt.datetime(year, 1, 1, tzinfo=LOCAL_TZ),
-        dt.datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ),
-    )
-
-
-def year_end(year: int) -> dt.date:
-    return dt.date(year, 12, 31)
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jiaotong.accounts.models import OrgUnit
-from jiaotong.forms import clean_phone_number
-from jiaotong.validators import mask_phone, validate_credit_code
+from jiaotong.validators import mask_phone, validate_credit_code, validate_phone
 
 from .models import CreditGrade, CreditGradeChange, Enterprise, Matter
 from .services import MATTER_FIELDS
@@ -162,7 +161,7 @@ class EnterpriseForm(forms.ModelForm):
         return validate_credit_code(self.cleaned_data["credit_code"])
 
     def clean_phone(self):
-        phone = clean_phone_number(self.cleaned_data.get("phone"))
+        phone = validate_phone(self.cleaned_data.get("phone"))
         if self.editing and not phone:
             return self.instance.phone
         return phone

@@ -21,7 +21,8 @@ from django.db.models import (
     When,
 )
 
-from jiaotong.metrics.registry import indicator, year_end
+from jiaotong.dates import year_end
+from jiaotong.metrics.registry import indicator
 from jiaotong.registry.models import (
     DiscretionItem,
     Matter,

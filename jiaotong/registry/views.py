@@ -7,15 +7,15 @@ the scoped queryset decides the rows (404).
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from jiaotong.forms import add_service_errors
 from jiaotong.imports.framework import UNCHANGED
+from jiaotong.web import add_service_errors, permission_required
 
 from . import selectors
 from .filters import EnterpriseFilter, MatterFilter
@@ -41,7 +41,7 @@ def _saved_message(request, outcome: str, text: str) -> None:
 
 
 @require_safe
-@permission_required("jiaotong.view_matter", raise_exception=True)
+@permission_required("jiaotong.view_matter")
 def matter_list(request):
     matters = selectors.matter_list(user=request.user)
     matter_filter = MatterFilter(request.GET, queryset=matters)
@@ -66,7 +66,7 @@ def matter_list(request):
 
 
 @require_safe
-@permission_required("jiaotong.view_matter", raise_exception=True)
+@permission_required("jiaotong.view_matter")
 def matter_detail(request, pk):
     matter = get_object_or_404(selectors.matter_list(user=request.user), pk=pk)
     return render(
@@ -99,12 +99,12 @@ def _matter_form_page(request, form, matter=None):
     )
 
 
-@permission_required("jiaotong.add_matter", raise_exception=True)
+@permission_required("jiaotong.add_matter")
 def matter_create(request):
     return _matter_form_page(request, MatterForm(request.POST or None))
 
 
-@permission_required("jiaotong.change_matter", raise_exception=True)
+@permission_required("jiaotong.change_matter")
 def matter_edit(request, pk):
     matter = get_object_or_404(selectors.matter_list(user=request.user), pk=pk)
     form = MatterForm(request.POST or None, instance=matter)
@@ -132,7 +132,7 @@ def matter_public_list(request):
 
 
 @require_safe
-@permission_required("jiaotong.view_enterprise", raise_exception=True)
+@permission_required("jiaotong.view_enterprise")
 def enterprise_list(request):
     user = request.user
     enterprise_filter = EnterpriseFilter(
@@ -188,7 +188,7 @@ def _enterprise_sections(enterprise, user) -> list[dict]:
 
 
 @require_safe
-@permission_required("jiaotong.view_enterprise", raise_exception=True)
+@permission_required("jiaotong.view_enterprise")
 def enterprise_detail(request, pk):
     user = request.user
     enterprise = get_object_or_404(selectors.enterprise_list(user=user), pk=pk)
@@ -216,12 +216,12 @@ def _enterprise_form_page(request, form, enterprise=None):
     )
 
 
-@permission_required("jiaotong.add_enterprise", raise_exception=True)
+@permission_required("jiaotong.add_enterprise")
 def enterprise_create(request):
     return _enterprise_form_page(request, EnterpriseForm(request.POST or None))
 
 
-@permission_required("jiaotong.change_enterprise", raise_exception=True)
+@permission_required("jiaotong.change_enterprise")
 def enterprise_edit(request, pk):
     user = request.user
     enterprise = get_object_or_404(selectors.enterprise_list(user=user), pk=pk)
@@ -230,7 +230,7 @@ def enterprise_edit(request, pk):
 
 
 @require_POST
-@permission_required("jiaotong.change_enterprise", raise_exception=True)
+@permission_required("jiaotong.change_enterprise")
 def enterprise_change_grade(request, pk):
     user = request.user
     enterprise = get_object_or_404(selectors.enterprise_list(user=user), pk=pk)

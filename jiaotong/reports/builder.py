@@ -26,8 +26,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from jiaotong.accounts.models import OrgUnit
+from jiaotong.dates import local_wall_time
 from jiaotong.jobs.models import ExportJob
-from jiaotong.metrics.registry import LOCAL_TZ, indicator_modules, registered
+from jiaotong.metrics.registry import indicator_modules, registered
 
 SUMMARY_TITLE = "指标汇总"
 SUMMARY_HEADERS = ["指标代码", "指标", "数值", "单位", "口径说明"]
@@ -122,7 +123,7 @@ def _cell(sheet, value) -> WriteOnlyCell:
     elif isinstance(value, dt.datetime):
         # Excel has no time zones: write the local (Asia/Shanghai) wall time.
         if value.tzinfo is not None:
-            value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+            value = local_wall_time(value)
     elif value is not None and not isinstance(value, int | float | dt.date):
         value = str(value)
     if isinstance(value, str):

@@ -4,7 +4,6 @@ who requested it only (ExportJob.objects.visible_to); any other job is a 404."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from jiaotong.accounts.models import OrgUnit
 from jiaotong.audit.services import audit_record
 from jiaotong.jobs.models import ExportJob
 from jiaotong.reports.services import year_report_start
+from jiaotong.web import permission_required
 
 RECENT_JOBS = 10
 
@@ -40,7 +40,7 @@ class YearReportForm(forms.Form):
         return year
 
 
-@permission_required("jiaotong.export_report", raise_exception=True)
+@permission_required("jiaotong.export_report")
 @require_http_methods(["GET", "POST"])
 def year_report_request(request):
     initial = {"year": timezone.localdate().year - 1}

@@ -97,7 +97,7 @@ def test_complaint_about_taxi_company_closed_loop_with_rehandling(
     agent.fill("#id_follow_up-note", "来电人称多收的车费仍未退还。")
     submit_action(agent, "follow_up")
     screenshot(agent, "hotline-04-dissatisfied")
-    agent.fill("#id_reopen-reason", "诉求合理，请督促企业退还多收车费。")
+    agent.fill("#id_reopen-cause", "诉求合理，请督促企业退还多收车费。")
     submit_action(agent, "reopen")
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
 

@@ -8,9 +8,9 @@ from django.db import connection, connections
 
 from hotline import services
 from hotline.models import Status, Ticket
-from hotline.workflow import WorkflowError
 from jiaotong import roles
 from jiaotong.models import AuditEvent
+from jiaotong.workflow import WorkflowError
 from tests.factories import make_user
 from tests.hotline.conftest import intake
 

@@ -12,7 +12,8 @@ from hotline import demo as hotline_demo
 from hotline import selectors
 from hotline.models import Status, Ticket
 from jiaotong import demo as jiaotong_demo
-from jiaotong.metrics.registry import compute, year_bounds
+from jiaotong.dates import year_bounds
+from jiaotong.metrics.registry import compute
 from jiaotong.models import Enterprise
 
 CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"

@@ -15,10 +15,12 @@ from hotline.models import (
     TicketExtension,
     TicketReturn,
 )
-from hotline.workflow import WorkflowError, allowed_actions
+from hotline.services.tickets import ticket_redispatch
+from hotline.workflow import TICKET_WORKFLOW
 from jiaotong import roles
 from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import AuditEvent
+from jiaotong.workflow import WorkflowError
 from tests.factories import make_user
 from tests.hotline.conftest import intake, make_ticket
 
@@ -141,6 +143,35 @@ def test_refusal_reads_the_row_not_the_stale_object(received, hotline_agent, org
         services.ticket_dispatch(ticket=stale, unit=org["agency"], by=hotline_agent)
 
 
+# --- 改派 -------------------------------------------------------------------------
+
+
+def test_redispatch_before_signing_moves_the_ticket(dispatched, hotline_agent, org):
+    ticket = ticket_redispatch(
+        ticket=dispatched, unit=org["agency"], note="选错单位", by=hotline_agent
+    )
+    assert (ticket.status, ticket.unit) == (Status.DISPATCHED, org["agency"])
+    event = AuditEvent.objects.for_object(ticket).order_by("-id").first()
+    assert event.action == "ticket_redispatch" and event.reason == "选错单位"
+    assert event.changes["unit"] == [org["squad"].name, org["agency"].name]
+
+
+def test_redispatch_to_the_same_unit_is_refused(dispatched, hotline_agent, org):
+    with pytest.raises(WorkflowError, match="原承办单位不同"):
+        ticket_redispatch(ticket=dispatched, unit=org["squad"], by=hotline_agent)
+
+
+def test_redispatch_after_signing_is_refused(in_progress, hotline_agent, org):
+    with pytest.raises(WorkflowError, match="不能执行「改派」"):
+        ticket_redispatch(ticket=in_progress, unit=org["agency"], by=hotline_agent)
+
+
+def test_redispatch_refused_to_the_unit(dispatched, handler, org):
+    assert "redispatch" not in TICKET_WORKFLOW.allowed_actions(dispatched, handler)
+    with pytest.raises(WorkflowError, match="权限"):
+        ticket_redispatch(ticket=dispatched, unit=org["agency"], by=handler)
+
+
 # --- 签收 -------------------------------------------------------------------------
 
 
@@ -237,7 +268,7 @@ def test_rejected_return_keeps_unit_and_blocks_a_second_return(
         ticket=dispatched, note="出租车营运属执法中队职责。", by=hotline_agent
     )
     assert (ticket.status, ticket.unit) == (Status.DISPATCHED, org["squad"])
-    assert "request_return" not in allowed_actions(ticket, handler)
+    assert "request_return" not in TICKET_WORKFLOW.allowed_actions(ticket, handler)
     with pytest.raises(WorkflowError, match="确定管辖"):
         services.ticket_request_return(ticket=ticket, reason="仍不归我们", by=handler)
 
@@ -404,7 +435,7 @@ def test_closed_ticket_allows_no_move(replied, hotline_agent, handler, leader):
     services.ticket_follow_up(ticket=replied, result="满意", by=hotline_agent)
     ticket = services.ticket_close(ticket=replied, by=hotline_agent)
     for user in (hotline_agent, handler, leader):
-        assert allowed_actions(ticket, user) == []
+        assert TICKET_WORKFLOW.allowed_actions(ticket, user) == []
 
 
 # --- 督办 -------------------------------------------------------------------------

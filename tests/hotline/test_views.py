@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hotline import services
 from hotline.models import Attachment, Status, SupervisionNotice, Ticket
+from hotline.workflow import TICKET_WORKFLOW
 from jiaotong import roles
 from jiaotong.models import AuditEvent
 from tests.factories import make_enterprise, make_user
@@ -22,6 +23,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def url(name, ticket, *args):
     return reverse(f"hotline:{name}", args=[ticket.pk, *args])
+
+
+def act(action, ticket):
+    """The one URL of every workflow move."""
+    return reverse("hotline:ticket_action", args=[ticket.pk, action])
 
 
 @pytest.fixture
@@ -188,7 +194,7 @@ def test_intake_form_reports_bad_fields_in_chinese(as_user, hotline_agent, recei
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "联系电话只能包含数字" in body
+    assert "联系电话应为11位手机号码" in body
     assert Ticket.objects.count() == 1
 
 
@@ -217,8 +223,8 @@ def test_intake_refused_to_handler(as_user, handler):
 def test_detail_shows_timeline_and_allowed_actions(as_user, handler, dispatched):
     body = as_user(handler).get(url("ticket_detail", dispatched)).content.decode()
     assert "受理登记" in body and "派单" in body  # timeline
-    assert url("ticket_sign", dispatched) in body
-    assert url("ticket_dispatch", dispatched) not in body
+    assert act("sign", dispatched) in body
+    assert act("dispatch", dispatched) not in body
 
 
 def test_detail_outside_scope_is_404(as_user, outsider, hotline_agent, org):
@@ -226,7 +232,7 @@ def test_detail_outside_scope_is_404(as_user, outsider, hotline_agent, org):
     squad_handler = make_user("sh", roles=[roles.ROLE_HANDLER], unit=org["squad"])
     assert as_user(squad_handler).get(url("ticket_detail", ticket)).status_code == 404
     assert as_user(outsider).get(url("ticket_detail", ticket)).status_code == 404
-    assert as_user(outsider).post(url("ticket_sign", ticket)).status_code == 404
+    assert as_user(outsider).post(act("sign", ticket)).status_code == 404
 
 
 def test_detail_hides_confidential_caller_from_unit(as_user, handler, confidential):
@@ -260,33 +266,26 @@ def test_unit_cannot_reveal_confidential_phone(as_user, handler, confidential):
 
 
 @pytest.mark.parametrize(
-    "name",
+    "path",
     [
-        "ticket_dispatch",
-        "ticket_answer_on_call",
-        "ticket_not_accept",
-        "ticket_sign",
-        "ticket_request_return",
-        "ticket_accept_return",
-        "ticket_reject_return",
-        "ticket_request_extension",
-        "ticket_approve_extension",
-        "ticket_reject_extension",
-        "ticket_reply",
-        "ticket_follow_up",
-        "ticket_reopen",
-        "ticket_close",
-        "ticket_supervise",
-        "ticket_reveal_caller",
-        "attachment_upload",
+        *[(act, name) for name in TICKET_WORKFLOW.transitions],
+        (url, "ticket_supervise"),
+        (url, "ticket_reveal_caller"),
+        (url, "attachment_upload"),
     ],
 )
-def test_actions_refuse_get(as_user, hotline_agent, received, name):
-    assert as_user(hotline_agent).get(url(name, received)).status_code == 405
+def test_actions_refuse_get(as_user, hotline_agent, received, path):
+    to_url, name = path
+    assert as_user(hotline_agent).get(to_url(name, received)).status_code == 405
+
+
+def test_unknown_action_is_404(as_user, hotline_agent, received):
+    response = as_user(hotline_agent).post(act("teleport", received))
+    assert response.status_code == 404
 
 
 def test_action_refused_to_wrong_role_is_403(as_user, leader, dispatched):
-    assert as_user(leader).post(url("ticket_sign", dispatched)).status_code == 403
+    assert as_user(leader).post(act("sign", dispatched)).status_code == 403
     dispatched.refresh_from_db()
     assert dispatched.status == Status.DISPATCHED
 
@@ -296,7 +295,7 @@ def test_action_in_wrong_status_is_refused_with_message(
 ):
     client = as_user(hotline_agent)
     response = client.post(
-        url("ticket_dispatch", dispatched),
+        act("dispatch", dispatched),
         {"dispatch-unit": org["agency"].pk},
         follow=True,
     )
@@ -307,7 +306,7 @@ def test_action_in_wrong_status_is_refused_with_message(
 
 def test_invalid_action_form_names_the_field(as_user, handler, in_progress):
     response = as_user(handler).post(
-        url("ticket_reply", in_progress), {"reply-reply_text": ""}, follow=True
+        act("reply", in_progress), {"reply-reply_text": ""}, follow=True
     )
     assert "答复内容" in response.content.decode()
     in_progress.refresh_from_db()
@@ -318,41 +317,55 @@ def test_closed_loop_through_the_screens(
     as_user, hotline_agent, handler, leader, received, org
 ):
     agent = as_user(hotline_agent)
-    agent.post(url("ticket_dispatch", received), {"dispatch-unit": org["squad"].pk})
+    agent.post(act("dispatch", received), {"dispatch-unit": org["squad"].pk})
     unit = as_user(handler)
-    unit.post(url("ticket_sign", received))
+    unit.post(act("sign", received))
     unit.post(
-        url("ticket_request_extension", received),
+        act("request_extension", received),
         {"request_extension-reason": "需调查"},
     )
     as_user(leader).post(
-        url("ticket_approve_extension", received), {"approve_extension-note": "同意"}
+        act("approve_extension", received), {"approve_extension-note": "同意"}
     )
     unit = as_user(handler)
-    unit.post(url("ticket_reply", received), {"reply-reply_text": "已约谈驾驶员"})
+    unit.post(act("reply", received), {"reply-reply_text": "已约谈驾驶员"})
     agent = as_user(hotline_agent)
     agent.post(
-        url("ticket_follow_up", received),
+        act("follow_up", received),
         {"follow_up-result": "不满意", "follow_up-note": "车费未退"},
     )
-    agent.post(url("ticket_reopen", received), {"reopen-reason": "诉求合理"})
-    as_user(handler).post(
-        url("ticket_reply", received), {"reply-reply_text": "已退还车费"}
-    )
+    agent.post(act("reopen", received), {"reopen-cause": "诉求合理"})
+    as_user(handler).post(act("reply", received), {"reply-reply_text": "已退还车费"})
     agent = as_user(hotline_agent)
-    agent.post(url("ticket_follow_up", received), {"follow_up-result": "满意"})
-    agent.post(url("ticket_close", received), {"close-reason": ""})
+    agent.post(act("follow_up", received), {"follow_up-result": "满意"})
+    agent.post(act("close", received), {"close-note": ""})
     received.refresh_from_db()
     assert received.status == Status.CLOSED
     assert received.reopen_count == 1 and received.follow_up_result == "满意"
 
 
+def test_redispatch_on_screen(as_user, hotline_agent, dispatched, org):
+    client = as_user(hotline_agent)
+    assert (
+        act("redispatch", dispatched)
+        in client.get(url("ticket_detail", dispatched)).content.decode()
+    )
+    response = client.post(
+        act("redispatch", dispatched),
+        {"redispatch-unit": org["agency"].pk},
+        follow=True,
+    )
+    assert f"已改派至{org['agency'].name}" in response.content.decode()
+    dispatched.refresh_from_db()
+    assert (dispatched.status, dispatched.unit) == (Status.DISPATCHED, org["agency"])
+
+
 def test_return_decided_on_screen(as_user, hotline_agent, handler, dispatched, org):
     as_user(handler).post(
-        url("ticket_request_return", dispatched), {"request_return-reason": "非本单位"}
+        act("request_return", dispatched), {"request_return-reason": "非本单位"}
     )
     as_user(hotline_agent).post(
-        url("ticket_accept_return", dispatched),
+        act("accept_return", dispatched),
         {"accept_return-note": "", "accept_return-redispatch_to": org["agency"].pk},
     )
     dispatched.refresh_from_db()

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from jiaotong.accounts import indicators as org_indicators
+from jiaotong.dates import year_bounds, year_end
 from jiaotong.metrics import registry as indicators
-from jiaotong.metrics.registry import compute, rate, registered, year_bounds, year_end
+from jiaotong.metrics.registry import compute, rate, registered
 from jiaotong.models import DiscretionItem, MatterChange, OrgUnit
 from jiaotong.registry import indicators as powers_indicators
 from tests.factories import make_matter, make_unit

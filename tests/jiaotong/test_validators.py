@@ -18,6 +18,7 @@ from jiaotong.validators import (
     validate_credit_code,
     validate_id_for_party,
     validate_mobile,
+    validate_phone,
     validate_plate,
     validate_resident_id,
 )
@@ -379,6 +380,35 @@ def test_any_mobile_starting_13_to_19_is_accepted(second, rest):
 )
 def test_mobile_spaces_prefix_and_full_width_are_normalised(typed):
     assert validate_mobile(typed) == "13812345678"
+
+
+# --- 联系电话 (one validator for applicants, enterprises and callers) ------------------
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("138 1234 5678", "13812345678"),
+        ("0370-8123456", "0370-8123456"),
+        ("0370 8123456", "0370-8123456"),
+        ("０３７０－８１２３４５６", "0370-8123456"),
+        ("010-12345678", "010-12345678"),
+        ("01012345678", "01012345678"),  # no separator: kept as typed
+        ("0370-8123456转8012", "0370-8123456转8012"),
+        ("0370-8123456-8012", "0370-8123456转8012"),
+        ("0370-8123456 分机 12", "0370-8123456转12"),
+        ("", ""),
+    ],
+)
+def test_phone_accepts_mobiles_and_landlines_with_extensions(typed, stored):
+    assert validate_phone(typed) == stored
+
+
+@pytest.mark.parametrize("value", ["abc", "8123456", "0370-812", "12345", "1381234"])
+def test_phone_refuses_numbers_without_area_code_or_too_short(value):
+    with pytest.raises(ValidationError) as exc_info:
+        validate_phone(value)
+    assert "带区号的固定电话" in message(exc_info)
 
 
 @pytest.mark.parametrize(

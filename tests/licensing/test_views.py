@@ -11,7 +11,14 @@ from django.utils import timezone
 from jiaotong import roles
 from jiaotong.models import AuditEvent
 from licensing.models import Application, Rectification
-from licensing.services import application_transition
+from licensing.services import (
+    application_accept,
+    application_approve,
+    application_complete,
+    application_reject,
+    application_review,
+    application_supplement,
+)
 from tests.factories import make_matter, make_user
 
 from .conftest import local, resident_id
@@ -35,9 +42,7 @@ def client_for(client):
 
 @pytest.fixture
 def accepted(receive, licensing_matter, clerk):
-    return application_transition(
-        application=receive(licensing_matter), to=S.ACCEPTED, by=clerk
-    )
+    return application_accept(application=receive(licensing_matter), by=clerk)
 
 
 def bulk_applications(n, *, unit, clerk, status=S.ACCEPTED, due=None):
@@ -123,9 +128,8 @@ def test_list_filters(
     client_for, clerk, org, licensing_matter, service_matter, receive
 ):
     lic = receive(licensing_matter, applicant_name="赵一")
-    svc = application_transition(
+    svc = application_accept(
         application=receive(service_matter, applicant_name="钱二", channel="网上"),
-        to=S.ACCEPTED,
         by=clerk,
     )
     client = client_for(clerk)
@@ -261,7 +265,7 @@ def test_applicant_lookup_does_not_reach_other_units(
 @pytest.mark.parametrize(
     "name, args",
     [
-        ("application_transition", True),
+        ("application_action", True),
         ("application_evaluate", True),
         ("application_reveal_id", True),
         ("rectification_visit", True),
@@ -270,7 +274,10 @@ def test_applicant_lookup_does_not_reach_other_units(
     ],
 )
 def test_post_only_views_refuse_get(client_for, clerk, accepted, name, args):
-    path = url(name, accepted.pk) if args else url(name)
+    if name == "application_action":
+        path = url(name, accepted.pk, "review")
+    else:
+        path = url(name, accepted.pk) if args else url(name)
     assert client_for(clerk).get(path).status_code == 405
 
 
@@ -295,9 +302,7 @@ def test_detail_offers_leaders_no_moves(client_for, leader, accepted):
 def test_outsider_gets_404(client_for, outsider, accepted):
     client = client_for(outsider)
     assert client.get(url("application_detail", accepted.pk)).status_code == 404
-    response = client.post(
-        url("application_transition", accepted.pk), {"to": S.UNDER_REVIEW}
-    )
+    response = client.post(url("application_action", accepted.pk, "review"))
     assert response.status_code == 404
     assert (
         client.get(url("application_print", accepted.pk, "acceptance")).status_code
@@ -307,49 +312,61 @@ def test_outsider_gets_404(client_for, outsider, accepted):
 
 def test_transition_by_post(client_for, clerk, accepted):
     response = client_for(clerk).post(
-        url("application_transition", accepted.pk), {"to": S.UNDER_REVIEW}, follow=True
+        url("application_action", accepted.pk, "review"), follow=True
     )
     accepted.refresh_from_db()
     assert accepted.status == S.UNDER_REVIEW
     assert "状态已更新为“审查中”" in response.content.decode()
 
 
-def test_transition_refused_for_leader_with_a_message(client_for, leader, accepted):
-    response = client_for(leader).post(
-        url("application_transition", accepted.pk), {"to": S.UNDER_REVIEW}, follow=True
-    )
+def test_transition_refused_for_leader(client_for, leader, accepted):
+    response = client_for(leader).post(url("application_action", accepted.pk, "review"))
+    assert response.status_code == 403
     accepted.refresh_from_db()
     assert accepted.status == S.ACCEPTED
-    assert "不可执行" in response.content.decode()
+
+
+def test_unknown_action_is_404(client_for, clerk, accepted):
+    response = client_for(clerk).post(url("application_action", accepted.pk, "magic"))
+    assert response.status_code == 404
 
 
 def test_transition_outside_the_table_is_refused_with_a_message(
     client_for, clerk, accepted
 ):
-    response = client_for(clerk).post(
-        url("application_transition", accepted.pk), {"to": S.CLOSED}, follow=True
+    client = client_for(clerk)
+    response = client.post(
+        url("application_action", accepted.pk, "accept"), follow=True
     )
     accepted.refresh_from_db()
     assert accepted.status == S.ACCEPTED
-    assert "不可执行" in response.content.decode()
+    assert "不能执行「受理」" in response.content.decode()
+    response = client.post(
+        url("application_action", accepted.pk, "complete"), follow=True
+    )
+    accepted.refresh_from_db()
+    assert accepted.status == S.ACCEPTED
+    assert "须先作出准予或不予许可的决定" in response.content.decode()
 
 
 def test_transition_rule_refusal_is_shown(client_for, clerk, receive, licensing_matter):
     application = receive(licensing_matter)
     response = client_for(clerk).post(
-        url("application_transition", application.pk),
-        {"to": S.NOT_ACCEPTED, "reason": ""},
+        url("application_action", application.pk, "reject"),
+        {"reject-reason": ""},
         follow=True,
     )
-    assert "须填写理由" in response.content.decode()
+    assert "不予受理理由" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == S.RECEIVED
 
 
 def test_bad_rating_without_rectification_is_refused_on_the_page(
     client_for, clerk, receive, service_matter
 ):
     application = receive(service_matter)
-    for to in (S.ACCEPTED, S.CLOSED):
-        application = application_transition(application=application, to=to, by=clerk)
+    for service in (application_accept, application_complete):
+        application = service(application=application, by=clerk)
     client = client_for(clerk)
     response = client.post(
         url("application_evaluate", application.pk),
@@ -370,8 +387,8 @@ def test_commitment_check_recorded_on_the_page(
     client_for, clerk, receive, commit_matter
 ):
     application = receive(commit_matter, notify_commit=True)
-    for to in (S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED):
-        application = application_transition(application=application, to=to, by=clerk)
+    for service in (application_accept, application_review, application_approve):
+        application = service(application=application, by=clerk)
     check = application.commitment_checks.get()
     client_for(clerk).post(
         url("commitment_check_record", application.pk, check.pk),
@@ -413,9 +430,8 @@ def test_print_acceptance_notice(client_for, clerk, accepted):
 
 
 def test_print_rejection_decision(client_for, clerk, receive, licensing_matter):
-    application = application_transition(
+    application = application_reject(
         application=receive(licensing_matter),
-        to=S.NOT_ACCEPTED,
         by=clerk,
         reason="该事项不属于本机关职权范围，请向商丘市交通运输局申请",
     )
@@ -493,9 +509,8 @@ def test_home_page_shows_the_queue(client_for, clerk, accepted):
 def test_print_supplement_notice_lists_every_item(
     client_for, clerk, receive, licensing_matter
 ):
-    application = application_transition(
+    application = application_supplement(
         application=receive(licensing_matter),
-        to=S.SUPPLEMENT,
         by=clerk,
         items="营业执照复印件\n车辆行驶证",
     )

@@ -1,0 +1,112 @@
+"""The generic workflow action view that serves every move of a
+``jiaotong.workflow.Workflow``, the reason form moves share, and the one
+rendering of a refusal.
+
+An app wires all its moves with one URL pattern::
+
+    path("<int:pk>/do/<slug:action>/", views.ticket_action, name="ticket_action")
+
+    ticket_action = actions.action_view(TICKET_WORKFLOW, _visible_ticket)
+
+and its detail page lists ``actions.action_items(...)`` as buttons and forms,
+each posting to ``{% url 'hotline:ticket_action' ticket.pk action.name %}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from .web import form_errors
+from .workflow import Workflow, WorkflowError
+
+
+def error_text(exc: Exception) -> str:
+    """The message of a refusal: a WorkflowError's text or a ValidationError's."""
+    if isinstance(exc, WorkflowError):
+        return exc.message
+    return "；".join(exc.messages)
+
+
+class ReasonForm(forms.Form):
+    """The one text a move asks for — a reason, note or cause. ``name`` is the
+    keyword under which the move's service takes it."""
+
+    def __init__(
+        self,
+        *args,
+        label: str = "理由",
+        required: bool = True,
+        name: str = "reason",
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields[name] = forms.CharField(
+            label=label,
+            required=required,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+
+def action_items(workflow: Workflow, obj, user) -> list[dict]:
+    """The moves a detail page offers: name, label, unbound form, style. The
+    template builds each URL (``{% url 'hotline:ticket_action' obj.pk name %}``)."""
+    items = []
+    for name in workflow.allowed_actions(obj, user):
+        move = workflow[name]
+        items.append(
+            {
+                "name": name,
+                "label": move.label,
+                "form": move.get_form(prefix=name),
+                "style": move.style,
+                "confirm": move.confirm,
+            }
+        )
+    return items
+
+
+def action_view(workflow: Workflow, fetch: Callable) -> Callable:
+    """The POST-only view of every move in ``workflow``: scoped fetch (404) →
+    the move's permission (403) → bind its form → call its service → message →
+    back to the record. ``fetch(request, pk)`` returns the record in the user's
+    scope or raises Http404."""
+
+    @require_POST
+    def view(request, pk: int, action: str):
+        obj = fetch(request, pk)
+        if action not in workflow:
+            raise Http404("未知的操作。")
+        move = workflow[action]
+        if not request.user.has_perm(move.permission):
+            raise PermissionDenied
+        form = move.get_form(request.POST, prefix=action)
+        if form is not None and not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect(obj)
+        data = form.cleaned_data if form is not None else {}
+        try:
+            result = move.get_service()(
+                **{workflow.object_name: obj}, by=request.user, **data
+            )
+        except (WorkflowError, ValidationError) as exc:
+            messages.error(request, error_text(exc))
+            return redirect(obj)
+        if isinstance(result, type(obj)):
+            obj = result
+        else:  # a move that returns its request row (a return, an extension)
+            obj.refresh_from_db()
+        messages.success(
+            request, move.done.format(obj=obj, status=workflow.status_label(obj))
+        )
+        return redirect(obj)
+
+    view.__name__ = f"{workflow.object_name}_action"
+    return view

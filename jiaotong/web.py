@@ -1,0 +1,39 @@
+"""View helpers every page shares: the permission decorator and the one way of
+turning form and service errors into a message or onto a form. The generic
+workflow action view lives in ``jiaotong.actions`` (it needs the workflow, which
+writes the audit trail, whose pages use these helpers)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required as _django_perm
+from django.core.exceptions import ValidationError
+
+
+def permission_required(*perms: str):
+    """The one access check for views: 403 unless the user holds every ``perm``
+    (never a redirect to the login page: the user is already logged in)."""
+    return _django_perm(perms, raise_exception=True)
+
+
+def form_errors(form) -> str:
+    """A form's errors as one Chinese message, each prefixed with its field."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = "；".join(errors)
+        parts.append(f"{label}：{text}" if label else text)
+    return "；".join(parts)
+
+
+def add_service_errors(
+    form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError next to the fields it names (others on
+    top). ``aliases`` maps a service's keyword to the form's field name where
+    they differ (``{"password": "password1"}``)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (aliases or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
