@@ -15,6 +15,16 @@ class GovernanceConfig(AppConfig):
         ("执法培训", "governance:training_list", "mortarboard", "perm:governance.view_trainingsession", 64),
     ]  # fmt: skip
 
+    def home_queues(self, user) -> list[dict]:
+        """Suggestions and proposals whose reply is due soon or overdue."""
+        if not user.is_authenticated or not user.has_perm(
+            "governance.change_suggestion"
+        ):
+            return []
+        from .queues import home_queues
+
+        return home_queues(user)
+
     def audit_labels(self) -> dict[str, str]:
         from .workflow import AUDIT_LABELS
 

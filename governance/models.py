@@ -8,6 +8,7 @@ Timestamps that indicators count are ``DateTimeField``s judged on their local
 (Asia/Shanghai) date; see governance/indicators.py.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -100,10 +101,17 @@ class SuggestionQuerySet(UnitScopedQuerySet):
     def open(self):
         return self.exclude(status=Suggestion.Status.CLOSED)
 
-    def awaiting_reply(self):
-        """Assigned or being handled (or re-handled): a reply is owed."""
+    def due_by(self, day):
+        """A reply is owed (first reply, or again after re-handling) by ``day``."""
         S = Suggestion.Status
-        return self.filter(status__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING])
+        return self.filter(
+            Q(status__in=[S.ASSIGNED, S.HANDLING], due_date__lte=day)
+            | Q(status=S.REHANDLING, rehandle_due__lte=day)
+        )
+
+    def overdue_on(self, day):
+        """A reply was owed before ``day`` and has not been made."""
+        return self.due_by(day - dt.timedelta(days=1))
 
 
 class Suggestion(Recorded):

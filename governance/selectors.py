@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -30,20 +31,16 @@ def suggestion_list(user) -> QuerySet[Suggestion]:
         Suggestion.objects.visible_to(user)
         .select_related("unit")
         .annotate(contact_count=Count("contacts", distinct=True))
+        .order_by("-assigned_on", "-id")
     )
 
 
 def suggestions_due(user, *, today: dt.date | None = None) -> QuerySet[Suggestion]:
     """Replies owed within DUE_SOON_DAYS (or already late), soonest first."""
     today = today or timezone.localdate()
-    limit = today + dt.timedelta(days=DUE_SOON_DAYS)
-    S = Suggestion.Status
     return (
         Suggestion.objects.visible_to(user)
-        .filter(
-            Q(status__in=[S.ASSIGNED, S.HANDLING], due_date__lte=limit)
-            | Q(status=S.REHANDLING, rehandle_due__lte=limit)
-        )
+        .due_by(today + dt.timedelta(days=DUE_SOON_DAYS))
         .select_related("unit")
         .order_by("due_date", "id")
     )
@@ -51,10 +48,11 @@ def suggestions_due(user, *, today: dt.date | None = None) -> QuerySet[Suggestio
 
 def suggestions_overdue(user, *, today: dt.date | None = None):
     today = today or timezone.localdate()
-    S = Suggestion.Status
-    return suggestions_due(user, today=today).filter(
-        Q(status__in=[S.ASSIGNED, S.HANDLING], due_date__lt=today)
-        | Q(status=S.REHANDLING, rehandle_due__lt=today)
+    return (
+        Suggestion.objects.visible_to(user)
+        .overdue_on(today)
+        .select_related("unit")
+        .order_by("due_date", "id")
     )
 
 
@@ -66,6 +64,7 @@ def document_list(user) -> QuerySet[NormativeDocument]:
             step_count=Count("steps", distinct=True),
             review_count=Count("reviews", distinct=True),
         )
+        .order_by("-published_on", "-id")
     )
 
 
@@ -105,6 +104,7 @@ def campaign_list(user) -> QuerySet[Campaign]:
             ),
             activity_count=Count("activities", distinct=True),
         )
+        .order_by("-starts_on", "-id")
     )
 
 
@@ -113,6 +113,7 @@ def training_list(user) -> QuerySet[TrainingSession]:
         TrainingSession.objects.visible_to(user)
         .select_related("unit")
         .annotate(attendance_count=Count("attendances"))
+        .order_by("-held_at", "-id")
     )
 
 
@@ -140,7 +141,17 @@ def recording_units(user) -> QuerySet[OrgUnit]:
 
 
 def timeline(obj):
-    return audit_timeline(obj)
+    """The row's audit events, newest first, each with a Chinese ``label`` and
+    the states shown by their labels rather than their codes."""
+    from .workflow import AUDIT_LABELS
+
+    events = audit_timeline(obj)
+    states = dict(getattr(type(obj), "Status", models.TextChoices).choices)
+    for event in events:
+        event.label = AUDIT_LABELS.get(event.action, event.action)
+        event.from_state = states.get(event.from_state, event.from_state)
+        event.to_state = states.get(event.to_state, event.to_state)
+    return events
 
 
 def _local(moment):
