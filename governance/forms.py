@@ -77,7 +77,7 @@ class RecordForm(forms.ModelForm):
             elif isinstance(field, forms.DateTimeField):
                 field.widget = DateTimeInput()
             elif isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+                field.widget.attrs["rows"] = 3
 
 
 # --- Suggestions ------------------------------------------------------------------------

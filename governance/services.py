@@ -96,13 +96,22 @@ def _check_unit(unit, by) -> None:
         raise ValidationError({"unit": "只能登记本单位（含下级单位）的事项。"})
 
 
+def _shown(value):
+    """A value as the audit trail keeps it: a moment as local minutes."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
 def _apply(obj, data: dict) -> dict:
     """Set ``data`` on ``obj``; return ``{field: [old, new]}`` of what changed."""
     changes = {}
     for name, value in data.items():
         old = getattr(obj, name)
         if old != value:
-            changes[name] = [old, value]
+            changes[name] = [_shown(old), _shown(value)]
             setattr(obj, name, value)
     return changes
 
