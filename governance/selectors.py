@@ -140,6 +140,15 @@ def recording_units(user) -> QuerySet[OrgUnit]:
     return units.filter(path__startswith=user.unit.path)
 
 
+# Audit change keys that are not fields of the row itself.
+_CHANGE_LABELS = {
+    "attendance": "参训人次",
+    "attachment": "附件",
+    "size": "大小（字节）",
+    "result": "清理结果",
+}
+
+
 def timeline(obj):
     """The row's audit events, newest first, each with a Chinese ``label`` and
     the states shown by their labels rather than their codes."""
@@ -149,6 +158,10 @@ def timeline(obj):
     states = dict(getattr(type(obj), "Status", models.TextChoices).choices)
     for event in events:
         event.label = AUDIT_LABELS.get(event.action, event.action)
+        event.change_rows = [
+            (_CHANGE_LABELS.get(label, label), old, new)
+            for label, old, new in event.change_rows
+        ]
         event.from_state = states.get(event.from_state, event.from_state)
         event.to_state = states.get(event.to_state, event.to_state)
     return events

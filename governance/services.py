@@ -648,12 +648,9 @@ def campaign_activity_add(
         by=by,
         action="campaign_activity",
         obj=campaign,
-        reason=f"{activity.get_kind_display()}：{activity.description}",
-        changes={
-            "banners": activity.banners,
-            "articles": activity.articles,
-            "enterprise_visits": activity.enterprise_visits,
-        },
+        reason=f"{activity.get_kind_display()}：{activity.description}"
+        f"（横幅 {activity.banners} 条、文章 {activity.articles} 篇、"
+        f"走访企业 {activity.enterprise_visits} 家）",
     )
     return activity
 

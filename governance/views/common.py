@@ -129,11 +129,15 @@ def form_page(request, form, *, title, back, save, success: str):
 
 
 def workflow_actions(obj, workflow, user, register: str) -> list[dict]:
-    """The moves the detail page offers, each with its (unbound) form."""
+    """The moves the detail page offers, each with its (unbound) form. When
+    none is open, the moves a guard refuses right now (a missing drafting
+    step…) are shown with the guard's reason instead of a button."""
     actions = []
-    for name in workflow.allowed_actions(obj, user):
-        move = workflow[name]
-        if not move.service:  # made through its own page (e.g. a clean-up review)
+    state = getattr(obj, workflow.status_field)
+    for name, move in workflow.transitions.items():
+        if not move.service:  # made through its own form (a clean-up review)
+            continue
+        if state not in move.sources or not user.has_perm(move.permission):
             continue
         form_class = move.get_form()
         actions.append(
@@ -144,8 +148,11 @@ def workflow_actions(obj, workflow, user, register: str) -> list[dict]:
                 "confirm": move.confirm,
                 "style": move.style,
                 "register": register,
+                "refused": workflow.refusal(obj, name, user),
             }
         )
+    if any(not action["refused"] for action in actions):
+        return [action for action in actions if not action["refused"]]
     return actions
 
 

@@ -373,3 +373,40 @@ def test_suggestion_list_queries_are_bounded(
     with django_assert_max_num_queries(12):
         response = client.get(url("suggestion_list"), {"page": 2})
     assert len(response.context["page_obj"]) == 5
+
+
+def test_drafting_page_says_which_steps_block_publication(client, legal, records):
+    client.force_login(legal)
+    page = client.get(url("document_detail", records["document"].pk)).content.decode()
+    assert "以下必经环节尚未登记，不能公布：调查研究、公众参与" in page
+    assert (
+        url("record_action", "document", records["document"].pk, "publish") not in page
+    )
+
+
+POST_ONLY = [
+    ("suggestion_contact_add", "suggestion"),
+    ("document_step", "document"),
+    ("document_file", "document"),
+    ("document_review", "document"),
+    ("campaign_activity_add", "campaign"),
+    ("campaign_issue_add", "campaign"),
+]
+
+
+@pytest.mark.parametrize(("name", "key"), POST_ONLY)
+def test_writes_refuse_get(client, legal, records, name, key):
+    client.force_login(legal)
+    assert client.get(url(name, records[key].pk)).status_code == 405
+
+
+def test_office_clerk_cannot_post_to_documents_or_mediation(client, office, legal, org):
+    # Same unit subtree, so the rows are in scope; the role lacks the permission.
+    document = services.document_create(by=legal, unit=org["legal"], title="草案")
+    client.force_login(office)
+    response = client.post(
+        url("document_step", document.pk),
+        {"step-kind": "调查研究", "step-done_on": "2023-09-01", "step-conclusion": "x"},
+    )
+    assert response.status_code == 404  # no view permission: out of scope
+    assert not document.steps.exists()
