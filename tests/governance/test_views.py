@@ -410,3 +410,47 @@ def test_office_clerk_cannot_post_to_documents_or_mediation(client, office, lega
     )
     assert response.status_code == 404  # no view permission: out of scope
     assert not document.steps.exists()
+
+
+def _many(legal, n=30):
+    for i in range(n):
+        document = services.document_register_existing(
+            by=legal, unit=legal.unit, title=f"文件{i}", doc_no=f"{i}号",
+            published_on=dt.date(2019, 1, 1),
+        )  # fmt: skip
+        services.document_review(
+            document=document, by=legal, result="保留", reason="有效"
+        )
+        campaign = services.campaign_create(
+            by=legal, unit=legal.unit, title=f"整治{i}",
+            plan_issued_on=dt.date(2023, 5, 1), starts_on=dt.date(2023, 5, 1),
+        )  # fmt: skip
+        services.campaign_issue_add(
+            campaign=campaign, by=legal, description="问题", owner="股室",
+            deadline=dt.date(2099, 1, 1),
+        )  # fmt: skip
+        session = services.training_create(
+            by=legal,
+            unit=legal.unit,
+            topic=f"培训{i}",
+            held_at=at(2023, 2, 1),
+            hours="2",
+        )
+        services.training_set_attendance(session=session, by=legal, names=["甲", "乙"])
+        services.mediation_create(
+            by=legal, unit=legal.unit, number=f"TJ-{i}", applicant="甲", respondent="乙",
+            industry="物流", summary="纠纷", applied_on=dt.date(2023, 3, 1),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name", ["document_list", "campaign_list", "training_list", "mediation_list"]
+)
+def test_register_lists_are_paginated_with_bounded_queries(
+    client, legal, name, django_assert_max_num_queries
+):
+    _many(legal)
+    client.force_login(legal)
+    with django_assert_max_num_queries(12):
+        response = client.get(url(name), {"page": 2})
+    assert len(response.context["page_obj"]) == 5
