@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from jiaotong import roles
 from jiaotong.models import OrgUnit, User
-from jiaotong.models.registry import Industry
+from jiaotong.registry.models import Industry
 
 from . import services
 from .models import (

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiaotong.filters import bootstrap_widgets
-from jiaotong.indicators import year_bounds
-from jiaotong.models.registry import Industry
+from jiaotong.metrics.registry import year_bounds
+from jiaotong.registry.models import Industry
 
 from .models import (
     Campaign,

@@ -3,8 +3,8 @@ services. Forms expose exactly the fields their service takes."""
 
 from django import forms
 
+from jiaotong.imports.uploads import UPLOAD_TYPES
 from jiaotong.models import OrgUnit
-from jiaotong.uploads import UPLOAD_TYPES
 
 from . import selectors
 from .models import (

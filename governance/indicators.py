@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
-from jiaotong.indicators import indicator, year_bounds
+from jiaotong.metrics.registry import indicator, year_bounds
 
 from .models import (
     CampaignActivity,

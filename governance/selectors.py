@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jiaotong.models import OrgUnit, User
-from jiaotong.selectors import audit_timeline
+from jiaotong.registry.selectors import audit_timeline
 
 from . import indicators
 from .models import (

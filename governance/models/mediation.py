@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jiaotong.models.registry import Industry
+from jiaotong.registry.models import Industry
 
 from .base import Recorded, UnitScopedQuerySet
 

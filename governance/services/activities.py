@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 from jiaotong.workflow import WorkflowError, required_text
 
 from ..models import (

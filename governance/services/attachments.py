@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from jiaotong.audit import audit_record
-from jiaotong.uploads import check_upload
+from jiaotong.audit.services import audit_record
+from jiaotong.imports.uploads import check_upload
 from jiaotong.workflow import WorkflowError
 
 from ..models import (

@@ -8,7 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 
 
 def now_or(moment: dt.datetime | None) -> dt.datetime:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 from jiaotong.workflow import WorkflowError, required_text
 
 from ..models import (

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
-from jiaotong.params import get_param
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.params import get_param
 from jiaotong.workflow import WorkflowError, required_text
 
 from ..models import (

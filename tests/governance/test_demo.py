@@ -11,9 +11,9 @@ from django.conf import settings
 from governance import demo as governance_demo
 from governance.models import Suggestion, TrainingAttendance
 from jiaotong import demo as jiaotong_demo
-from jiaotong.indicators import compute, registered
+from jiaotong.metrics.registry import compute, registered
 
-CATALOG = Path(settings.BASE_DIR) / "jiaotong" / "indicator_catalog.json"
+CATALOG = Path(settings.BASE_DIR) / "jiaotong" / "metrics" / "indicator_catalog.json"
 PREFIXES = (
     "oversight.",
     "documents.",

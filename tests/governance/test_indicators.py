@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from governance import services
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 
 from .conftest import at, make_suggestion, replied_suggestion
 
