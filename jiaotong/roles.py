@@ -14,6 +14,8 @@ ROLE_REVIEWER = "法制审核人员"
 ROLE_HOTLINE = "热线工作人员"
 ROLE_HANDLER = "承办人员"
 ROLE_SUPERVISOR = "监管人员"
+ROLE_LEGAL_AFFAIRS = "法制工作人员"
+ROLE_OFFICE = "办公室人员"
 ROLE_LEADER = "局领导"
 ROLE_SYSTEM_ADMIN = "系统管理员"
 ROLE_SECURITY_ADMIN = "安全管理员"
@@ -23,6 +25,29 @@ ROLE_AUDIT_ADMIN = "审计管理员"
 ADMIN_ROLES = (ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN)
 
 _REGISTRY_READ = ["jiaotong.view_matter", "jiaotong.view_enterprise"]
+
+
+def _crud(app_model: str) -> list[str]:
+    app, model = app_model.split(".")
+    return [f"{app}.{verb}_{model}" for verb in ("view", "add", "change")]
+
+
+# governance/: 办公室 records suggestions, activities and training; the legal
+# affairs section (政策法规股/法制股) records those too — in this bureau it runs
+# the 法治政府建设 work — plus normative documents, mediation and petitions.
+_GOV_OFFICE = [
+    *_crud("governance.suggestion"),
+    *_crud("governance.educationevent"),
+    *_crud("governance.campaign"),
+    *_crud("governance.trainingsession"),
+]
+_GOV_LEGAL = [
+    *_GOV_OFFICE,
+    *_crud("governance.normativedocument"),
+    *_crud("governance.mediation"),
+    *_crud("governance.petition"),
+]
+_GOV_READ = [p for p in _GOV_LEGAL if ".view_" in p]
 
 # role -> permissions ("app_label.codename"). Domain apps' permissions are listed
 # here too, so one table answers "what may this role do".
@@ -49,8 +74,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "jiaotong.add_enterprise",
         "jiaotong.change_enterprise",
     ],
+    ROLE_LEGAL_AFFAIRS: [*_REGISTRY_READ, *_GOV_LEGAL],
+    ROLE_OFFICE: [*_REGISTRY_READ, *_GOV_OFFICE],
     ROLE_LEADER: [
         *_REGISTRY_READ,
+        *_GOV_READ,
         "jiaotong.view_dashboard",
         "licensing.view_application",
         "licensing.revoke_application",

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "enforcement",
     "hotline",
     "supervision",
+    "governance",
 ]
 
 MIDDLEWARE = [

@@ -87,6 +87,7 @@ urlpatterns = [
     path("hotline/", include("hotline.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("supervision/", include("supervision.urls")),
+    path("governance/", include("governance.urls")),
 ]
 
 handler403 = "jiaotong.views.errors.permission_denied"

@@ -1,0 +1,250 @@
+"""What every governance screen shares: the scoped fetch, list pages, the form
+page, the generic workflow action and attachments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from jiaotong.workflow import WorkflowError
+
+from .. import forms, selectors, services
+from ..models import (
+    Attachment,
+    Campaign,
+    EducationEvent,
+    Mediation,
+    NormativeDocument,
+    Petition,
+    Suggestion,
+)
+from ..workflow import (
+    DOCUMENT_WORKFLOW,
+    MEDIATION_WORKFLOW,
+    PETITION_WORKFLOW,
+    SUGGESTION_WORKFLOW,
+)
+
+PAGE_SIZE = 25
+
+# register slug in URLs -> (model, workflow)
+WORKFLOWS = {
+    "suggestion": (Suggestion, SUGGESTION_WORKFLOW),
+    "document": (NormativeDocument, DOCUMENT_WORKFLOW),
+    "mediation": (Mediation, MEDIATION_WORKFLOW),
+    "petition": (Petition, PETITION_WORKFLOW),
+}
+ATTACHMENT_OWNERS = {
+    "suggestion": Suggestion,
+    "document": NormativeDocument,
+    "mediation": Mediation,
+    "education": EducationEvent,
+    "campaign": Campaign,
+}
+
+
+def require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def perm(model, verb: str) -> str:
+    return f"governance.{verb}_{model._meta.model_name}"
+
+
+def visible(request, model, pk):
+    """The row if the user may see it, else 404 (out of scope or no right)."""
+    return get_object_or_404(
+        model.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+
+
+def copy_of(obj):
+    """An edit form works on a copy, so that the service compares the form's
+    values with the stored row."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def post_service(request, obj, form, service, success: str, **kwargs):
+    """A small POST form on a detail page: validate, call one service, report."""
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(obj)
+    try:
+        service(by=request.user, **kwargs, **form.cleaned_data)
+    except (ValidationError, WorkflowError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect(obj)
+
+
+def error_text(exc) -> str:
+    if isinstance(exc, WorkflowError):
+        return exc.message
+    return "；".join(exc.messages)
+
+
+def form_errors(form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = "；".join(errors)
+        parts.append(f"{label}：{text}" if label else text)
+    return "；".join(parts)
+
+
+def list_page(request, template, filterset, context=None):
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, template, {"filter": filterset, "page_obj": page, **(context or {})}
+    )
+
+
+def form_page(request, form, *, title, back, save, success: str):
+    """Bind → call ``save(cleaned_data)`` (one service) → message → redirect;
+    a refused save shows the service's reasons on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except (ValidationError, WorkflowError) as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    target = field if field in form.fields else None
+                    form.add_error(target, errors)
+            else:
+                form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, success)
+            return redirect(obj)
+    return render(
+        request,
+        "governance/record_form.html",
+        {"form": form, "title": title, "back": back},
+    )
+
+
+def workflow_actions(obj, workflow, user, register: str) -> list[dict]:
+    """The moves the detail page offers, each with its (unbound) form. When
+    none is open, the moves a guard refuses right now (a missing drafting
+    step…) are shown with the guard's reason instead of a button."""
+    actions = []
+    state = getattr(obj, workflow.status_field)
+    for name, move in workflow.transitions.items():
+        if not move.service:  # made through its own form (a clean-up review)
+            continue
+        if state not in move.sources or not user.has_perm(move.permission):
+            continue
+        actions.append(
+            {
+                "name": name,
+                "label": move.label,
+                "form": move.get_form(prefix=name),
+                "confirm": move.confirm,
+                "style": move.style,
+                "register": register,
+                "refused": workflow.refusal(obj, name, user),
+            }
+        )
+    if any(not action["refused"] for action in actions):
+        return [action for action in actions if not action["refused"]]
+    return actions
+
+
+@require_POST
+def record_action(request, register, pk, action):
+    """Perform one workflow move on a register row (the generic action view)."""
+    if register not in WORKFLOWS:
+        raise Http404
+    model, workflow = WORKFLOWS[register]
+    obj = visible(request, model, pk)
+    if action not in workflow or not workflow[action].service:
+        raise Http404
+    move = workflow[action]
+    form = move.get_form(request.POST, prefix=action)
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(obj)
+    data = {
+        k: v for k, v in (form.cleaned_data if form else {}).items() if v is not None
+    }
+    try:
+        obj = move.get_service()(**{workflow.object_name: obj}, by=request.user, **data)
+    except (ValidationError, WorkflowError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, move.done.format(obj=obj))
+    return redirect(obj)
+
+
+@require_POST
+def attachment_upload(request, register, pk):
+    if register not in ATTACHMENT_OWNERS:
+        raise Http404
+    model = ATTACHMENT_OWNERS[register]
+    owner = visible(request, model, pk)
+    require(request, perm(model, "change"))
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(owner)
+    try:
+        services.attachment_add(
+            owner=owner,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+        )
+    except (ValidationError, WorkflowError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "附件已上传。")
+    return redirect(owner)
+
+
+@require_GET
+def attachment_download(request, pk):
+    """Served only if the user may see the attachment's owner."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    owner = attachment.owner
+    if (
+        owner is None
+        or not type(owner).objects.visible_to(request.user).filter(pk=owner.pk).exists()
+    ):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件不存在。") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def detail_context(request, obj, register: str, **extra) -> dict:
+    """What every detail page shows: attachments, the audit timeline and, for
+    registers with a workflow, the moves this user may make."""
+    model = type(obj)
+    context = {
+        "object": obj,
+        "register": register,
+        "timeline": selectors.timeline(obj),
+        "can_change": request.user.has_perm(perm(model, "change")),
+        **extra,
+    }
+    if register in ATTACHMENT_OWNERS:
+        context["attachments"] = obj.attachments.select_related("uploaded_by")
+        context["attachment_form"] = (
+            forms.AttachmentForm() if context["can_change"] else None
+        )
+    if register in WORKFLOWS:
+        workflow = WORKFLOWS[register][1]
+        context["actions"] = workflow_actions(obj, workflow, request.user, register)
+    return context

@@ -1,0 +1,108 @@
+"""行政调解 and 信访: lists, case pages, register and edit."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from .. import forms, selectors, services
+from ..filters import MediationFilter, PetitionFilter
+from ..models import Mediation, Petition
+from .common import copy_of, detail_context, form_page, list_page, require, visible
+
+
+@require_GET
+def mediation_list(request):
+    require(request, "governance.view_mediation")
+    rows = selectors.mediation_list(request.user)
+    return list_page(
+        request,
+        "governance/mediation_list.html",
+        MediationFilter(request.GET, queryset=rows),
+    )
+
+
+@require_GET
+def mediation_detail(request, pk):
+    mediation = visible(request, Mediation, pk)
+    context = detail_context(request, mediation, "mediation", mediation=mediation)
+    return render(request, "governance/mediation_detail.html", context)
+
+
+def mediation_create(request):
+    require(request, "governance.add_mediation")
+    form = forms.MediationForm(request.POST or None, user=request.user)
+    return form_page(
+        request,
+        form,
+        title="登记调解申请",
+        back=reverse("governance:mediation_list"),
+        save=lambda data: services.mediation_create(by=request.user, **data),
+        success="已登记调解申请。",
+    )
+
+
+def mediation_edit(request, pk):
+    mediation = visible(request, Mediation, pk)
+    require(request, "governance.change_mediation")
+    form = forms.MediationEditForm(
+        request.POST or None, instance=copy_of(mediation), user=request.user
+    )
+    return form_page(
+        request,
+        form,
+        title=f"修改调解案件 {mediation.number}",
+        back=mediation.get_absolute_url(),
+        save=lambda data: services.mediation_update(
+            mediation=mediation, by=request.user, **data
+        ),
+        success="已保存修改。",
+    )
+
+
+@require_GET
+def petition_list(request):
+    require(request, "governance.view_petition")
+    rows = selectors.petition_list(request.user)
+    return list_page(
+        request,
+        "governance/petition_list.html",
+        PetitionFilter(request.GET, queryset=rows),
+    )
+
+
+@require_GET
+def petition_detail(request, pk):
+    petition = visible(request, Petition, pk)
+    context = detail_context(request, petition, "petition", petition=petition)
+    return render(request, "governance/petition_detail.html", context)
+
+
+def petition_create(request):
+    require(request, "governance.add_petition")
+    form = forms.PetitionForm(request.POST or None, user=request.user)
+    return form_page(
+        request,
+        form,
+        title="登记信访",
+        back=reverse("governance:petition_list"),
+        save=lambda data: services.petition_create(by=request.user, **data),
+        success="已登记信访。",
+    )
+
+
+def petition_edit(request, pk):
+    petition = visible(request, Petition, pk)
+    require(request, "governance.change_petition")
+    form = forms.PetitionEditForm(
+        request.POST or None, instance=copy_of(petition), user=request.user
+    )
+    return form_page(
+        request,
+        form,
+        title=f"修改信访 {petition.number}",
+        back=petition.get_absolute_url(),
+        save=lambda data: services.petition_update(
+            petition=petition, by=request.user, **data
+        ),
+        success="已保存修改。",
+    )
