@@ -7,11 +7,27 @@ class JiaotongConfig(AppConfig):
     verbose_name = "基础数据"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import (
             checks,  # noqa: F401  (system checks)
             signals,  # noqa: F401  (signal receivers)
         )
+        from .dashboard import cache as dashboard_cache
+        from .models import AuditEvent
         from .roles import sync_roles
+
+        # Any change to a counted record invalidates the dashboard's cached
+        # figures (see jiaotong.dashboard.cache for why these two receivers).
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                dashboard_cache.on_record_change, dispatch_uid=f"dashboard_{name}"
+            )
+        post_save.connect(
+            dashboard_cache.on_audit_event,
+            sender=AuditEvent,
+            dispatch_uid="dashboard_audit",
+        )
 
         # post_migrate fires once per app after that app's permissions exist;
         # syncing each time is idempotent and the last call sees every app.

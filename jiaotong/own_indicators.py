@@ -14,6 +14,7 @@ Also the workbook's "records behind the figures" for these indicators
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
@@ -28,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
+from django.urls import reverse
 
 from jiaotong.indicators import indicator, year_end
 from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
@@ -58,27 +60,40 @@ def _changes_in_year(kind: str, year: int, org) -> int:
     return changes.values("matter").distinct().count()
 
 
+def _power_list_url(power_type: str):
+    """The power list of one type in force at 31 Dec of Y (whole bureau only:
+    the list has no unit filter, so a unit's figure has no drill-down)."""
+
+    def url(year: int, org) -> str | None:
+        if org is not None:
+            return None
+        query = {"power_type": power_type, "in_force_on": year_end(year).isoformat()}
+        return reverse("matter_list") + "?" + urlencode(query)
+
+    return url
+
+
 @indicator("powers.total")
 def powers_total(year: int, org) -> int:
     return _powers(year, org).count()
 
 
-@indicator("powers.licensing")
+@indicator("powers.licensing", drilldown=_power_list_url(PowerType.LICENSING))
 def powers_licensing(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.LICENSING).count()
 
 
-@indicator("powers.penalty")
+@indicator("powers.penalty", drilldown=_power_list_url(PowerType.PENALTY))
 def powers_penalty(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.PENALTY).count()
 
 
-@indicator("powers.confirmation")
+@indicator("powers.confirmation", drilldown=_power_list_url(PowerType.CONFIRMATION))
 def powers_confirmation(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.CONFIRMATION).count()
 
 
-@indicator("powers.other")
+@indicator("powers.other", drilldown=_power_list_url(PowerType.OTHER))
 def powers_other(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.OTHER).count()
 

@@ -52,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_LEADER: [
         *_REGISTRY_READ,
         "jiaotong.view_dashboard",
+        "jiaotong.export_report",
         "licensing.view_application",
         "licensing.revoke_application",
         "hotline.view_ticket",
@@ -81,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "hotline.change_ticketdeadlinerule",
         "jiaotong.import_data",
         "jiaotong.export_report",
+        "jiaotong.view_dashboard",
+        "jiaotong.close_year",
     ],
     ROLE_SECURITY_ADMIN: [
         "jiaotong.view_user",

@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .calendar import CalendarDay, RuleParameter
+from .closing import YearClosing
 from .jobs import ExportJob
 from .org import OrgUnit, PasswordHistory, User
 from .registry import (
@@ -25,4 +26,5 @@ __all__ = [
     "PasswordHistory",
     "RuleParameter",
     "User",
+    "YearClosing",
 ]
