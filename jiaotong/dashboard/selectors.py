@@ -46,6 +46,13 @@ def record_years() -> list[int]:
     return cached("years", 0, None, compute) or [timezone.localdate().year]
 
 
+def year_choices(*extra: int) -> list[int]:
+    """Every year from the earliest with records to this year, newest first."""
+    this_year = timezone.localdate().year
+    first = min([*record_years(), *extra, this_year])
+    return list(range(this_year, first - 1, -1))
+
+
 def default_year() -> int:
     """The latest year with records, not later than this year."""
     this_year = timezone.localdate().year
@@ -161,3 +168,27 @@ def queues(user) -> list[dict]:
     """The user's work queues (the home page's ``home_queues`` hooks), for a
     leader who lands here rather than on the workbench."""
     return [item for hook in _hooks("home_queues") for item in hook(user) or []]
+
+
+def published_values(year: int) -> dict[str, object]:
+    """The whole bureau's figures of ``year`` as published: the frozen values of
+    a closed year, else the current ones."""
+    from decimal import Decimal
+
+    from jiaotong.models import YearClosing
+
+    current = values(year, None)
+    closing = YearClosing.objects.filter(year=year, is_closed=True).first()
+    if closing is None:
+        return current
+
+    def thaw(code, text):
+        if text is None:
+            return None
+        return (
+            Decimal(text)
+            if isinstance(current.get(code), Decimal) or "." in text
+            else int(text)
+        )
+
+    return {code: thaw(code, closing.values.get(code)) for code in current}

@@ -1,19 +1,24 @@
-"""The leaders' annual dashboard and the year closing actions.  Thin views:
+"""The leaders' annual dashboard, the year closing actions and the report draft.  Thin views:
 figures come from the selectors, writes from the services."""
+
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong.audit import audit_record
 from jiaotong.models import OrgUnit, YearClosing
 
 from . import selectors, services
 from .checks import consistency_problems, failures
+from .draft import draft, draft_docx
 
 FIRST_YEAR = 2000
 
@@ -48,14 +53,13 @@ def dashboard(request):
     sections = selectors.figures(year, org, frozen=frozen)
     problems = consistency_problems(year, org, selectors.values(year, org))
     this_year = timezone.localdate().year
-    years = sorted({*selectors.record_years(), year, this_year}, reverse=True)
     return render(
         request,
         "dashboard/dashboard.html",
         {
             "year": year,
             "org": org,
-            "years": years,
+            "years": selectors.year_choices(year),
             "units": units(),
             "sections": sections,
             "differences": [f for s in sections for f in s["figures"] if f.differs],
@@ -105,3 +109,43 @@ def year_reopen(request, year):
     else:
         messages.success(request, f"{year}年度已重新开放。")
     return redirect(reverse("dashboard") + f"?year={year}")
+
+
+@require_GET
+@permission_required("jiaotong.view_dashboard", raise_exception=True)
+def report_draft(request):
+    """The statistics sentences of the annual report, each number marked with
+    its indicator code (the whole bureau; a closed year's frozen values)."""
+    year, _ = chosen(request)
+    return render(
+        request,
+        "dashboard/report_draft.html",
+        {
+            "year": year,
+            "years": selectors.year_choices(year),
+            "paragraphs": draft(year, selectors.published_values(year)),
+        },
+    )
+
+
+@require_GET
+@permission_required("jiaotong.view_dashboard", raise_exception=True)
+def report_draft_docx(request):
+    year, _ = chosen(request)
+    content = draft_docx(year, selectors.published_values(year))
+    audit_record(
+        by=request.user,
+        action="export",
+        reason=f"{year}年度法治政府建设工作报告（统计数据部分·草稿）",
+        changes={"year": year, "format": "docx"},
+        request=request,
+    )
+    response = HttpResponse(
+        content,
+        content_type=(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        ),
+    )
+    filename = f"{year}年度法治政府建设工作报告_统计草稿.docx"
+    response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
+    return response

@@ -61,7 +61,7 @@
     if (!el) {
       return;
     }
-    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var chart = window.echarts.init(el);
     chart.setOption(option(spec));
     charts.push(chart);
   });

@@ -201,6 +201,24 @@ def demo(db):
     bump_version()
 
 
+def test_demo_workbook_states_every_2023_figure(demo, tmp_path):
+    """Every 2023 figure of the catalog that the landed apps compute, read back
+    from the exported workbook's 指标汇总."""
+    from openpyxl import load_workbook
+
+    from jiaotong.report import write_year_report
+
+    path = tmp_path / "2023.xlsx"
+    write_year_report(2023, None, path)
+    sheet = load_workbook(path)["指标汇总"]
+    values = {row[0]: row[2] for row in sheet.iter_rows(min_row=6, values_only=True)}
+    registered_codes = {ind.code for ind in registered()}
+    expected = {c: v for c, v in _figures_2023().items() if c in registered_codes}
+    assert len(expected) >= 19  # window, powers, hotline and org today
+    for code, figure in expected.items():
+        assert values[code] == pytest.approx(figure), code
+
+
 def test_demo_dashboard_figures_and_drilldowns(demo, client):
     from jiaotong.models import User
 
@@ -248,3 +266,58 @@ def test_demo_dashboard_figures_and_drilldowns(demo, client):
         "hotline-trend",
         "hotline-areas",
     ]
+
+
+# --- The report draft --------------------------------------------------------------
+
+
+def test_draft_marks_each_number_with_its_code(as_user, leader, org):
+    make_matter("P1", power_type="行政处罚")
+    make_matter("L1", power_type="行政许可")
+    response = as_user(leader).get(reverse("report_draft"), {"year": LAST_YEAR})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "目前我局共有" in body and "项行政权力" in body
+    assert 'data-code="powers.total" title="powers.total">2<sub' in body
+    assert 'data-code="powers.penalty" title="powers.penalty">1<sub' in body
+    assert f"{LAST_YEAR}年度" in body
+
+
+def test_draft_docx_has_the_heading_and_figures(as_user, leader, org):
+    import docx
+
+    make_matter("P1", power_type="行政处罚")
+    response = as_user(leader).get(reverse("report_draft_docx"), {"year": LAST_YEAR})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "睢县交通运输局"
+    assert texts[1] == f"{LAST_YEAR}年度法治政府建设工作报告"
+    assert any("目前我局共有1项行政权力" in t for t in texts)
+    assert AuditEvent.objects.filter(action="export", actor=leader).count() == 1
+
+
+def test_draft_uses_the_report_phrasing_for_rates():
+    from decimal import Decimal
+
+    from jiaotong.dashboard.draft import draft
+
+    paragraphs = draft(
+        2023,
+        {
+            "window.completion_rate": Decimal("100.0"),
+            "window.coverage": Decimal("88.7"),
+            "window.completed": 2370,
+        },
+    )
+    text = "".join(p.text for p in paragraphs[0]["parts"])
+    assert "2023年交通窗口共受理办结2370件业务事项" in text
+    assert "受理办结率100%，办件覆盖率88.7%" in text
+    assert "许可改备案制【待补】项" in text  # not computed: a visible gap
+
+
+def test_draft_refused_without_dashboard_permission(as_user, clerk):
+    client = as_user(clerk)
+    assert client.get(reverse("report_draft")).status_code == 403
+    assert client.get(reverse("report_draft_docx")).status_code == 403
