@@ -321,3 +321,64 @@ def test_draft_refused_without_dashboard_permission(as_user, clerk):
     client = as_user(clerk)
     assert client.get(reverse("report_draft")).status_code == 403
     assert client.get(reverse("report_draft_docx")).status_code == 403
+
+
+# --- Consistency checks --------------------------------------------------------------
+
+
+def test_checks_pass_on_consistent_figures(org):
+    from jiaotong.dashboard.checks import consistency_problems, failures
+
+    make_matter("P1", power_type="行政处罚")
+    values = selectors.values(LAST_YEAR, None)
+    problems = consistency_problems(LAST_YEAR, None, values)
+    assert failures(problems) == []
+    flagged = {p.code for p in problems if p.kind == "未实现"}
+    assert flagged == {c for c in catalog() if c not in values}
+
+
+def test_checks_report_parts_registers_and_rates(org):
+    from decimal import Decimal
+
+    from jiaotong.dashboard.checks import consistency_problems, failures
+
+    make_matter("P1", power_type="行政处罚")
+    values = dict(selectors.values(LAST_YEAR, None))
+    values["window.completed"] = values["window.completed.licensing"] + 5
+    values["powers.penalty"] = 7  # the register holds 1
+    values["window.coverage"] = Decimal("120.0")
+    kinds = {
+        (p.kind, p.code)
+        for p in failures(consistency_problems(LAST_YEAR, None, values))
+    }
+    assert ("合计", "window.completed") in kinds
+    assert ("合计", "powers.total") in kinds  # 7 + … no longer adds up to 1
+    assert ("清单", "powers.penalty") in kinds
+    assert ("比率", "window.coverage") in kinds
+
+
+def test_dashboard_shows_failed_checks(as_user, leader, org):
+    """An application completed under a matter that is neither licensing nor a
+    public service counts in window.completed but in neither part."""
+    from licensing.models import Application
+
+    matter = make_matter("Q1", power_type="行政确认")
+    moment = dt.datetime(LAST_YEAR, 3, 1, 10, tzinfo=dt.UTC)
+    Application.objects.create(
+        number="T-1",
+        matter=matter,
+        applicant_name="张三",
+        applicant_type="自然人",
+        applicant_id_number="",
+        unit=org["window"],
+        status=Application.Status.CLOSED,
+        received_at=moment,
+        accepted_at=moment,
+        completed_at=moment,
+        result="办结",
+    )
+    bump_version()
+    body = as_user(leader).get(reverse("dashboard"), {"year": LAST_YEAR}).content
+    body = body.decode()
+    assert "数据一致性检查未通过" in body
+    assert "窗口受理办结业务事项为1，各分项之和为0" in body
