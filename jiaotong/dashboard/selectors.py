@@ -146,6 +146,15 @@ def _stored(value) -> str | None:
     return None if value is None else str(value)
 
 
+def problems(year: int, org) -> list:
+    """The consistency checks of the year's figures (cached like the figures)."""
+    from .checks import consistency_problems
+
+    return cached(
+        "checks", year, org, lambda: consistency_problems(year, org, values(year, org))
+    )
+
+
 def charts(year: int, org) -> list[dict]:
     """Every app's charts for the year (cached per year and unit)."""
     return cached(

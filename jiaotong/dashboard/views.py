@@ -17,7 +17,7 @@ from jiaotong.audit import audit_record
 from jiaotong.models import OrgUnit, YearClosing
 
 from . import selectors, services
-from .checks import consistency_problems, failures
+from .checks import failures
 from .draft import draft, draft_docx
 
 FIRST_YEAR = 2000
@@ -51,7 +51,7 @@ def dashboard(request):
     closing = YearClosing.objects.filter(year=year).first() if org is None else None
     frozen = closing.values if closing and closing.is_closed else None
     sections = selectors.figures(year, org, frozen=frozen)
-    problems = consistency_problems(year, org, selectors.values(year, org))
+    problems = selectors.problems(year, org)
     this_year = timezone.localdate().year
     return render(
         request,

@@ -382,3 +382,14 @@ def test_dashboard_shows_failed_checks(as_user, leader, org):
     body = body.decode()
     assert "数据一致性检查未通过" in body
     assert "窗口受理办结业务事项为1，各分项之和为0" in body
+
+
+def test_cached_dashboard_runs_a_bounded_number_of_queries(
+    as_user, leader, org, django_assert_max_num_queries
+):
+    client = as_user(leader)
+    make_matter("P1", power_type="行政处罚")
+    client.get(reverse("dashboard"), {"year": LAST_YEAR})  # fills the cache
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("dashboard"), {"year": LAST_YEAR})
+    assert response.status_code == 200
