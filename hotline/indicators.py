@@ -15,6 +15,9 @@ from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds
 from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in
 
+# Who may open the lists the drill-downs point to.
+PERM = "hotline.view_ticket"
+
 
 def _list_url(year: int, org, **params) -> str:
     """The ticket list filtered to the tickets received in Y (and ``params``)."""
@@ -27,6 +30,7 @@ def _list_url(year: int, org, **params) -> str:
 @indicator(
     "hotline.12328.received",
     drilldown=lambda year, org: _list_url(year, org, source=Source.H12328),
+    drilldown_perm=PERM,
 )
 def received_12328(year: int, org) -> int:
     return tickets_received_in(year, org).filter(source=Source.H12328).count()
@@ -35,6 +39,7 @@ def received_12328(year: int, org) -> int:
 @indicator(
     "hotline.12345.received",
     drilldown=lambda year, org: _list_url(year, org, source=Source.H12345),
+    drilldown_perm=PERM,
 )
 def received_12345(year: int, org) -> int:
     return tickets_received_in(year, org).filter(source=Source.H12345).count()

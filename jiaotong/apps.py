@@ -36,3 +36,25 @@ class JiaotongConfig(AppConfig):
             dispatch_uid="jiaotong_sync_roles",
             weak=False,
         )
+
+    def dashboard_charts(self, year: int, org) -> list[dict]:
+        """The register's enterprises by credit grade (the current grades: the
+        register keeps no grade history per year)."""
+        from .selectors import credit_grades_by_industry
+
+        data = credit_grades_by_industry()
+        if not data["industries"]:
+            return []
+        return [
+            {
+                "id": "credit-grades",
+                "title": "企业信用等级分布（当前）",
+                "kind": "bar",
+                "stacked": True,
+                "categories": data["industries"],
+                "series": [
+                    {"name": grade, "data": counts}
+                    for grade, counts in data["grades"].items()
+                ],
+            }
+        ]

@@ -211,6 +211,8 @@ ACTION_LABELS = {
     "enterprise_create": "新增企业",
     "enterprise_update": "修改企业",
     "enterprise_change_grade": "调整信用等级",
+    "year_close": "年度关账",
+    "year_reopen": "重新开放年度",
     "rule_parameter_seed": "初始化规则参数",
     "calendar_day_create": "录入工作日历",
     "calendar_day_update": "更正工作日历",

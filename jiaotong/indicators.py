@@ -59,6 +59,8 @@ class Indicator:
     definition_zh: str = ""
     section_zh: str = ""
     drilldown: Callable[[int, object], str | None] | None = None
+    # The permission the drill-down list needs (links are shown to holders only).
+    drilldown_perm: str | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -97,9 +99,10 @@ def catalog() -> dict[str, dict]:
 REGISTRY: dict[str, Indicator] = {}
 
 
-def indicator(code: str, *, drilldown=None):
+def indicator(code: str, *, drilldown=None, drilldown_perm: str | None = None):
     """Register ``compute(year, org)`` for a catalog code (decorator);
-    ``drilldown(year, org)`` gives the URL of the list behind the figure."""
+    ``drilldown(year, org)`` gives the URL of the list behind the figure, a list
+    that users holding ``drilldown_perm`` may open."""
     entry = catalog().get(code)
     if entry is None:
         raise KeyError(f"{code} is not in the indicator catalog")
@@ -117,6 +120,7 @@ def indicator(code: str, *, drilldown=None):
             definition_zh=entry["definition_zh"],
             section_zh=entry["section_zh"],
             drilldown=drilldown,
+            drilldown_perm=drilldown_perm,
         )
         return func
 

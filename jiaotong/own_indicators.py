@@ -35,6 +35,9 @@ from jiaotong.indicators import indicator, year_end
 from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
 from jiaotong.models.registry import MatterSource, PowerType
 
+# Who may open the lists the drill-downs point to.
+PERM = "jiaotong.view_matter"
+
 
 def _matters(year: int, org):
     matters = Matter.objects.in_force_on(year_end(year))
@@ -78,22 +81,34 @@ def powers_total(year: int, org) -> int:
     return _powers(year, org).count()
 
 
-@indicator("powers.licensing", drilldown=_power_list_url(PowerType.LICENSING))
+@indicator(
+    "powers.licensing",
+    drilldown=_power_list_url(PowerType.LICENSING),
+    drilldown_perm=PERM,
+)
 def powers_licensing(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.LICENSING).count()
 
 
-@indicator("powers.penalty", drilldown=_power_list_url(PowerType.PENALTY))
+@indicator(
+    "powers.penalty", drilldown=_power_list_url(PowerType.PENALTY), drilldown_perm=PERM
+)
 def powers_penalty(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.PENALTY).count()
 
 
-@indicator("powers.confirmation", drilldown=_power_list_url(PowerType.CONFIRMATION))
+@indicator(
+    "powers.confirmation",
+    drilldown=_power_list_url(PowerType.CONFIRMATION),
+    drilldown_perm=PERM,
+)
 def powers_confirmation(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.CONFIRMATION).count()
 
 
-@indicator("powers.other", drilldown=_power_list_url(PowerType.OTHER))
+@indicator(
+    "powers.other", drilldown=_power_list_url(PowerType.OTHER), drilldown_perm=PERM
+)
 def powers_other(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.OTHER).count()
 

@@ -15,6 +15,9 @@ from jiaotong.models.registry import PowerType
 from .models import GOOD_EVALUATIONS, Application
 from .services import FINAL_RESULTS
 
+# Who may open the lists the drill-downs point to.
+PERM = "licensing.view_application"
+
 
 def _scoped(org):
     applications = Application.objects.counted()
@@ -50,7 +53,7 @@ def _list_url(year: int, org, **params) -> str:
     return reverse("licensing:application_list") + "?" + urlencode(query)
 
 
-@indicator("window.completed", drilldown=_list_url)
+@indicator("window.completed", drilldown=_list_url, drilldown_perm=PERM)
 def window_completed(year: int, org=None) -> int:
     return completed(year, org).count()
 
@@ -58,6 +61,7 @@ def window_completed(year: int, org=None) -> int:
 @indicator(
     "window.completed.licensing",
     drilldown=lambda year, org: _list_url(year, org, power_type=PowerType.LICENSING),
+    drilldown_perm=PERM,
 )
 def window_completed_licensing(year: int, org=None) -> int:
     return completed(year, org).filter(matter__power_type=PowerType.LICENSING).count()
@@ -68,6 +72,7 @@ def window_completed_licensing(year: int, org=None) -> int:
     drilldown=lambda year, org: _list_url(
         year, org, power_type=PowerType.PUBLIC_SERVICE
     ),
+    drilldown_perm=PERM,
 )
 def window_completed_public_service(year: int, org=None) -> int:
     return (
@@ -138,6 +143,7 @@ def window_satisfaction_rate(year: int, org=None):
 @indicator(
     "window.notify_commit",
     drilldown=lambda year, org: _list_url(year, org, notify_commit="1"),
+    drilldown_perm=PERM,
 )
 def window_notify_commit(year: int, org=None) -> int:
     return completed(year, org).filter(notify_commit=True).count()

@@ -112,9 +112,10 @@ class Figure:
         return "up" if change > 0 else "down"
 
 
-def figures(year: int, org, frozen: dict | None = None) -> list[dict]:
+def figures(year: int, org, user=None, frozen: dict | None = None) -> list[dict]:
     """The catalog grouped by section: ``[{"title", "figures": [Figure]}]``.
-    An indicator no app registers yet appears with ``implemented=False``."""
+    An indicator no app registers yet appears with ``implemented=False``; a
+    figure links to its records when ``user`` may open that list."""
     current = values(year, org)
     previous = values(year - 1, org)
     by_code = {ind.code: ind for ind in registered()}
@@ -132,13 +133,21 @@ def figures(year: int, org, frozen: dict | None = None) -> list[dict]:
         if ind is not None:
             figure.value = current.get(code)
             figure.previous = previous.get(code)
-            if ind.drilldown is not None:
+            if drilldown_allowed(ind, user):
                 figure.url = ind.drilldown(year, org)
         if frozen is not None and code in frozen:
             figure.frozen = frozen[code]
             figure.differs = ind is not None and frozen[code] != _stored(figure.value)
         sections.setdefault(figure.section, []).append(figure)
     return [{"title": title, "figures": figs} for title, figs in sections.items()]
+
+
+def drilldown_allowed(ind, user) -> bool:
+    if ind.drilldown is None:
+        return False
+    return ind.drilldown_perm is None or (
+        user is not None and user.has_perm(ind.drilldown_perm)
+    )
 
 
 def _stored(value) -> str | None:

@@ -50,7 +50,7 @@ def dashboard(request):
     year, org = chosen(request)
     closing = YearClosing.objects.filter(year=year).first() if org is None else None
     frozen = closing.values if closing and closing.is_closed else None
-    sections = selectors.figures(year, org, frozen=frozen)
+    sections = selectors.figures(year, org, request.user, frozen=frozen)
     problems = selectors.problems(year, org)
     this_year = timezone.localdate().year
     return render(

@@ -260,12 +260,14 @@ def test_demo_dashboard_figures_and_drilldowns(demo, client):
         "超期办件",
         "超期工单",
     }
-    assert [c["id"] for c in response.context["charts"]] == [
+    charts = [c["id"] for c in response.context["charts"]]
+    assert [c for c in charts if c != "credit-grades"] == [
         "window-trend",
         "window-composition",
         "hotline-trend",
         "hotline-areas",
     ]
+    assert "credit-grades" in charts  # the register's enterprises (jiaotong)
 
 
 # --- The report draft --------------------------------------------------------------
@@ -393,3 +395,12 @@ def test_cached_dashboard_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("dashboard"), {"year": LAST_YEAR})
     assert response.status_code == 200
+
+
+def test_figures_link_only_for_users_who_may_open_the_list(as_user, sysadmin, org):
+    make_matter("P1", power_type="行政处罚")
+    response = as_user(sysadmin).get(reverse("dashboard"), {"year": LAST_YEAR})
+    figures = {f.code: f for s in response.context["sections"] for f in s["figures"]}
+    assert figures["powers.penalty"].url  # 系统管理员 keeps the power list
+    assert figures["window.completed"].url is None  # but sees no applications
+    assert figures["hotline.12328.received"].url is None
