@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiaotong.audit import audit_record
+from jiaotong.dashboard.selectors import default_year
 from jiaotong.models import ExportJob, OrgUnit
 from jiaotong.report import year_report_start
 
@@ -42,7 +43,7 @@ class YearReportForm(forms.Form):
 @permission_required("jiaotong.export_report", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def year_report_request(request):
-    initial = {"year": timezone.localdate().year - 1}
+    initial = {"year": default_year()}  # the latest year with records
     form = YearReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = year_report_start(
