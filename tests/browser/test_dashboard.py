@@ -56,6 +56,10 @@ def test_leader_lands_switches_year_and_follows_a_figure(
     page.wait_for_load_state("networkidle")
     expect(page.locator(".app-row-total")).to_have_text("108")
     shot(page, "drilldown_12328")
+
+    page.goto(f"{live_server.url}/hotline/stats/?year=2023")
+    expect(page.locator("#value-hotlinesatisfaction_rate")).to_have_text("98.4")
+    shot(page, "hotline_stats")
     assert page.console_errors == []
 
 
