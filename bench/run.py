@@ -17,7 +17,7 @@ What it measures (bench/README.md explains each figure):
 4. ``export_year_report 2023``: seconds and peak RSS in a fresh process (and,
    with ``--tracemalloc``, the peak of Python allocations).
 5. ``verify_audit`` over the whole audit chain: seconds per 10,000 events.
-6. ``jiaotong.indicators.compute_all(2023)``: seconds and SQL queries.
+6. ``jiaotong.metrics.registry.compute_all(2023)``: seconds and SQL queries.
 7. The leaders' dashboard for 2023 (whole bureau) through django.test.Client:
    median ms and SQL queries uncached (the cache version bumped before every
    request, so every figure, chart and record year is recomputed, the previous
@@ -354,7 +354,7 @@ def _extra_matters(count: int) -> None:
     list without lengthening the window's matter drop-down, which lists window
     matters only (a county has ~150 of those, as the demo does)."""
     from jiaotong.models import Matter, OrgUnit
-    from jiaotong.models.registry import PowerType
+    from jiaotong.registry.models import PowerType
 
     unit = OrgUnit.objects.get(code="JTJ-ZFDD")
     Matter.objects.bulk_create(
@@ -375,7 +375,7 @@ def _extra_matters(count: int) -> None:
 
 def _window_matters():
     from jiaotong.models import Matter
-    from jiaotong.models.registry import PowerType
+    from jiaotong.registry.models import PowerType
 
     return list(
         Matter.objects.filter(
@@ -389,7 +389,7 @@ def _window_matters():
 
 def _extra_applications(rng: random.Random, count: int) -> list[tuple[int, str]]:
     from jiaotong.models import OrgUnit, User
-    from jiaotong.models.registry import PowerType
+    from jiaotong.registry.models import PowerType
     from licensing.models import Application, Channel, Evaluation, Result
 
     matters = _window_matters()
@@ -497,7 +497,7 @@ def _extra_audit_events(applications: list[tuple[int, str]], count: int) -> None
     """Events that extend the hash chain exactly as audit_record would."""
     from django.utils import timezone
 
-    from jiaotong.audit import GENESIS_HASH, compute_hash
+    from jiaotong.audit.services import GENESIS_HASH, compute_hash
     from jiaotong.models import AuditEvent
 
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
@@ -587,7 +587,7 @@ def _percentile(values: list[float], q: float) -> float:
 def build_workbook(path: Path, rows: int) -> None:
     from openpyxl import Workbook
 
-    from jiaotong.models.registry import PowerType
+    from jiaotong.registry.models import PowerType
 
     rng = random.Random(SEED + 1)
     people = People(rng, persons=1500, companies=300)
@@ -680,7 +680,7 @@ def measure_import(work_dir: Path, rows: int) -> dict:
 def child_export(path: str) -> None:
     """Runs in a fresh process: the export's time and peak RSS, undisturbed by
     whatever the benchmark process allocated before."""
-    import jiaotong.report  # noqa: F401  (imports are not part of the figure)
+    import jiaotong.reports.builder  # noqa: F401  (imports are not part of the figure)
 
     before = peak_rss_mib()
     seconds, _ = timed(quiet_command, "export_year_report", str(YEAR), output=path)
@@ -742,7 +742,7 @@ def measure_indicators(repeat: int = 3) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from jiaotong.indicators import compute_all
+    from jiaotong.metrics.registry import compute_all
 
     with CaptureQueriesContext(connection) as captured:
         values = compute_all(YEAR)

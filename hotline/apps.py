@@ -84,7 +84,7 @@ class HotlineConfig(AppConfig):
         """Years (local dates) from the first to the last received_at on record."""
         from django.db.models import Max, Min
 
-        from jiaotong.indicators import LOCAL_TZ
+        from jiaotong.metrics.registry import LOCAL_TZ
 
         from .models import Ticket
 

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds
+from jiaotong.metrics.registry import LOCAL_TZ, indicator, rate, year_bounds
 
 from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in

@@ -9,7 +9,7 @@ import zoneinfo
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from jiaotong.indicators import year_bounds
+from jiaotong.metrics.registry import year_bounds
 from jiaotong.models import AuditEvent
 
 from .models import (

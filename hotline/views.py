@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong.indicators import compute, registered
+from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import OrgUnit
 from jiaotong.roles import ROLE_HOTLINE, ROLE_LEADER, has_role
 from jiaotong.validators import mask_name, mask_phone

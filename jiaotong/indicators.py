@@ -19,12 +19,12 @@ the spec).
 
 An app's indicators module may also define
 ``report_sheets(year, org) -> list[(title, headers, rows)]``: the records behind
-its figures, written by the year-end workbook (jiaotong.report) as further
+its figures, written by the year-end workbook (jiaotong.reports.builder) as further
 worksheets, ``rows`` an iterable of tuples.
 
 This module is the registry itself, so the figures the project package owns
-(powers.*, org.*) live in ``jiaotong.own_indicators``, which discovery imports
-first; autodiscovery of ``jiaotong.indicators`` would only find this module.
+(powers.*, org.*) live in ``jiaotong.registry.indicators``, which discovery imports
+first; autodiscovery of ``jiaotong.metrics.registry`` would only find this module.
 """
 
 from __future__ import annotations
@@ -144,12 +144,12 @@ def compute(code: str, year: int, org=None) -> Value:
 
 @cache
 def indicator_modules() -> tuple[ModuleType, ...]:
-    """Every module that registers indicators: jiaotong.own_indicators, then each
+    """Every module that registers indicators: jiaotong.registry.indicators, then each
     installed app's ``indicators`` module in INSTALLED_APPS order."""
     from django.apps import apps
     from django.utils.module_loading import module_has_submodule
 
-    modules = [import_module("jiaotong.own_indicators")]
+    modules = [import_module("jiaotong.registry.indicators")]
     for config in apps.get_app_configs():
         if config.name == "jiaotong":
             continue

@@ -31,9 +31,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.urls import reverse
 
-from jiaotong.indicators import indicator, year_end
+from jiaotong.metrics.registry import indicator, year_end
 from jiaotong.models import DiscretionItem, Matter, MatterChange, OrgUnit
-from jiaotong.models.registry import MatterSource, PowerType
+from jiaotong.registry.models import MatterSource, PowerType
 
 # Who may open the lists the drill-downs point to.
 PERM = "jiaotong.view_matter"

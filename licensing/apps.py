@@ -83,7 +83,7 @@ class LicensingConfig(AppConfig):
         a year whose applications are all still open has no figures yet."""
         from django.db.models import Max, Min
 
-        from jiaotong.indicators import LOCAL_TZ
+        from jiaotong.metrics.registry import LOCAL_TZ
 
         from .models import Application
 

@@ -8,9 +8,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds, year_end
+from jiaotong.metrics.registry import LOCAL_TZ, indicator, rate, year_bounds, year_end
 from jiaotong.models import Matter
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 
 from .models import GOOD_EVALUATIONS, Application
 from .services import FINAL_RESULTS

@@ -8,9 +8,9 @@ from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import AuditEvent, Matter, MatterChange
-from jiaotong.models.registry import MatterSource, PowerType
-from jiaotong.workdays import add_working_days
+from jiaotong.registry.models import MatterSource, PowerType
 
 from .models import OPEN_STATES, RUNNING_STATES, WINDOW_POWER_TYPES, Application
 from .services import YELLOW_DAYS
@@ -181,7 +181,7 @@ COMPOSITION_SLICES = 8
 def monthly_trend(year: int, org=None) -> list[dict]:
     """Applications received and completed (window.completed) per month of
     ``year``: ``[{"month": 1, "received": n, "completed": m}, ...]``, 12 rows."""
-    from jiaotong.indicators import LOCAL_TZ, year_bounds
+    from jiaotong.metrics.registry import LOCAL_TZ, year_bounds
 
     from .indicators import completed
 

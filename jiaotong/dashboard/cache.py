@@ -62,12 +62,12 @@ def counts(app_label: str, model_name: str) -> bool:
 
 
 def _indicator_apps(apps) -> set[str]:
-    from jiaotong.indicators import indicator_modules
+    from jiaotong.metrics.registry import indicator_modules
 
     return {
         module.__name__.split(".", 1)[0]
         for module in indicator_modules()
-        if module.__name__ != "jiaotong.own_indicators"
+        if module.__name__ != "jiaotong.registry.indicators"
     }
 
 

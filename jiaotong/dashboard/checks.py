@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from jiaotong.indicators import catalog, registered, year_end
+from jiaotong.metrics.registry import catalog, registered, year_end
 
 # total -> its parts (the catalog's "其中" rows), checked when all are registered.
 SUMS = {

@@ -1,7 +1,7 @@
 """Reads for the dashboard: the catalog's figures of a year beside the year
 before, the apps' charts and overdue lists, the years that have records.
 
-Figures come from ``jiaotong.indicators.compute_all`` only; charts, overdue
+Figures come from ``jiaotong.metrics.registry.compute_all`` only; charts, overdue
 lists and record years from AppConfig hooks, so an app that lands fills the
 frame without a change here:
 
@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.utils import timezone
 
-from jiaotong.indicators import catalog, compute_all, registered
+from jiaotong.metrics.registry import catalog, compute_all, registered
 
 from .cache import cached
 

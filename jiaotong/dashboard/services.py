@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
-from jiaotong.indicators import compute_all
+from jiaotong.audit.services import audit_record
+from jiaotong.metrics.registry import compute_all
 from jiaotong.models import YearClosing
 
 

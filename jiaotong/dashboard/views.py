@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 from jiaotong.models import OrgUnit, YearClosing
 
 from . import selectors, services

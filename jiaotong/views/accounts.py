@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from jiaotong import accounts, passwords, roles
-from jiaotong.audit import audit_record
-from jiaotong.forms_accounts import (
+from jiaotong import roles
+from jiaotong.accounts import passwords
+from jiaotong.accounts import services as accounts
+from jiaotong.accounts.forms import (
     LoginForm,
     PasswordResetForm,
     ReasonForm,
@@ -23,6 +24,7 @@ from jiaotong.forms_accounts import (
     UserCreateForm,
     UserFilter,
 )
+from jiaotong.audit.services import audit_record
 from jiaotong.middleware import EXPIRED
 from jiaotong.models import User
 

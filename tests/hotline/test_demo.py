@@ -12,10 +12,10 @@ from hotline import demo as hotline_demo
 from hotline import selectors
 from hotline.models import Status, Ticket
 from jiaotong import demo as jiaotong_demo
-from jiaotong.indicators import compute, year_bounds
+from jiaotong.metrics.registry import compute, year_bounds
 from jiaotong.models import Enterprise
 
-CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ satisfaction rate."""
 import pytest
 from django.urls import reverse
 
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 from tests.hotline.conftest import local, make_ticket
 
 URL = reverse("hotline:ticket_stats")

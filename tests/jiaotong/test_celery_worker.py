@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 
 from jiaotong.celery import app as project_app
 from jiaotong.models import ExportJob
-from jiaotong.report import YEAR_REPORT_KIND
-from jiaotong.tasks import export_year_report_task
+from jiaotong.reports.builder import YEAR_REPORT_KIND
+from jiaotong.reports.tasks import export_year_report_task
 from tests.factories import make_matter
 
 BROKER_URL = os.environ.get("JIAOTONG_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")

@@ -14,11 +14,11 @@ import jiaotong
 from jiaotong import demo as jiaotong_demo
 from jiaotong.dashboard import selectors
 from jiaotong.dashboard.cache import bump_version
-from jiaotong.indicators import catalog, registered
+from jiaotong.metrics.registry import catalog, registered
 from jiaotong.models import AuditEvent, YearClosing
 from tests.factories import TEST_PASSWORD, make_matter
 
-CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"
 LAST_YEAR = timezone.localdate().year - 1
 
 
@@ -206,7 +206,7 @@ def test_demo_workbook_states_every_2023_figure(demo, tmp_path):
     from the exported workbook's 指标汇总."""
     from openpyxl import load_workbook
 
-    from jiaotong.report import write_year_report
+    from jiaotong.reports.builder import write_year_report
 
     path = tmp_path / "2023.xlsx"
     write_year_report(2023, None, path)

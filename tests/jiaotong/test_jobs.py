@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jiaotong import roles
-from jiaotong.jobs import (
+from jiaotong.jobs.services import (
     MESSAGE_FAILED,
     MESSAGE_INTERRUPTED,
     MESSAGE_NOT_QUEUED,
@@ -19,8 +19,8 @@ from jiaotong.jobs import (
     export_job_run,
 )
 from jiaotong.models import AuditEvent, ExportJob
-from jiaotong.report import YEAR_REPORT_KIND, build_year_report
-from jiaotong.tasks import export_year_report_task
+from jiaotong.reports.builder import YEAR_REPORT_KIND, build_year_report
+from jiaotong.reports.tasks import export_year_report_task
 from tests.factories import make_matter, make_user
 
 URL = reverse("year_report_request")
@@ -284,5 +284,5 @@ def test_a_job_the_broker_cannot_take_is_marked_failed(
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED
     assert job.error == MESSAGE_NOT_QUEUED
-    (record,) = [r for r in caplog.records if r.name == "jiaotong.jobs"]
+    (record,) = [r for r in caplog.records if r.name == "jiaotong.jobs.services"]
     assert isinstance(record.exc_info[1], kombu.exceptions.OperationalError)

@@ -9,13 +9,13 @@ import pytest
 
 import jiaotong
 from jiaotong import demo as jiaotong_demo
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 from jiaotong.models import Matter, MatterChange
 from jiaotong.validators import validate_id_for_party
 from licensing import demo
 from licensing.models import Application, Rectification
 
-CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"
 
 
 def figures_2023(prefix: str) -> dict:
@@ -74,7 +74,7 @@ def test_demo_records_are_plausible_and_a_second_load_changes_nothing(demo_loade
 
 
 def test_demo_has_a_plausible_previous_year_within_it(demo_loaded):
-    from jiaotong.indicators import year_bounds
+    from jiaotong.metrics.registry import year_bounds
 
     low, high = year_bounds(2022)
     previous = Application.objects.filter(received_at__gte=low, received_at__lt=high)
