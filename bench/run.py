@@ -18,6 +18,13 @@ What it measures (bench/README.md explains each figure):
    with ``--tracemalloc``, the peak of Python allocations).
 5. ``verify_audit`` over the whole audit chain: seconds per 10,000 events.
 6. ``jiaotong.metrics.registry.compute_all(2023)``: seconds and SQL queries.
+7. The leaders' dashboard for 2023 (whole bureau) through django.test.Client:
+   median ms and SQL queries uncached (the cache version bumped before every
+   request, so every figure, chart and record year is recomputed, the previous
+   year's figures included) and cached.
+
+``--only dashboard`` (or lists, import, export, audit, indicators) runs the
+setup (migrate, demo, extra rows) and that measurement alone.
 
 Figures go to the terminal and to ``bench/results/latest.json`` (git-ignored).
 """
@@ -112,6 +119,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=Path,
         default=RESULTS_DIR / "latest.json",
         help="where to write the figures (default bench/results/latest.json)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["lists", "import", "export", "audit", "indicators", "dashboard"],
+        help="after the setup, measure this one path only",
     )
     # Internal: the export measured in a fresh process (see measure_export).
     parser.add_argument("--child-export", metavar="PATH", help=argparse.SUPPRESS)
@@ -741,6 +753,45 @@ def measure_indicators(repeat: int = 3) -> dict:
     }
 
 
+def measure_dashboard(requests: int) -> dict:
+    """The dashboard page of YEAR for a leader: uncached and cached."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from jiaotong.dashboard.cache import bump_version
+    from jiaotong.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="leader1"))
+    url, query = reverse("dashboard"), {"year": YEAR}
+
+    def run(uncached: bool) -> dict:
+        if client.get(url, query).status_code != 200:  # warm-up
+            raise RuntimeError(f"{url}: HTTP error")
+        if uncached:
+            bump_version()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, query)
+        queries = len(captured)
+        times = []
+        gc.collect()
+        for _ in range(requests):
+            if uncached:
+                bump_version()
+            start = time.perf_counter()
+            client.get(url, query)
+            times.append(time.perf_counter() - start)
+        return {
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p90_ms": round(_percentile(times, 0.9) * 1000, 1),
+            "queries": queries,
+        }
+
+    return {"uncached": run(True), "cached": run(False)}
+
+
 # --- Report -------------------------------------------------------------------------
 
 
@@ -756,7 +807,7 @@ def print_table(results: dict, meta: dict) -> None:
             f"{extra['matters']:,} matters, {extra['audit_events']:,} audit events",
         )
     )
-    for item in results["lists"]:
+    for item in results.get("lists", []):
         rows.append(
             (
                 f"{item['list']} page {item['page']}",
@@ -765,49 +816,61 @@ def print_table(results: dict, meta: dict) -> None:
                 f"{item['requests_per_s']:.0f} req/s, {item['rows']:,} rows",
             )
         )
-    imp = results["import"]
-    rows.append(
-        (
-            f"import_xlsx applications ({imp['rows']:,} rows)",
-            f"{imp['seconds']:.2f} s",
-            f"{imp['rows_per_s']:.0f} rows/s",
+    imp = results.get("import")
+    if imp:
+        rows.append(
+            (
+                f"import_xlsx applications ({imp['rows']:,} rows)",
+                f"{imp['seconds']:.2f} s",
+                f"{imp['rows_per_s']:.0f} rows/s",
+            )
         )
-    )
-    rows.append(
-        (
-            "  again, all unchanged",
-            f"{imp['reimport_seconds']:.2f} s",
-            f"{imp['reimport_rows_per_s']:.0f} rows/s",
+        rows.append(
+            (
+                "  again, all unchanged",
+                f"{imp['reimport_seconds']:.2f} s",
+                f"{imp['reimport_rows_per_s']:.0f} rows/s",
+            )
         )
-    )
-    exp = results["export"]
-    traced = exp["tracemalloc_peak_mib"]
-    rows.append(
-        (
-            f"export_year_report {YEAR}",
-            f"{exp['seconds']:.2f} s",
-            f"peak RSS {exp['peak_rss_mib']:.0f} MiB "
-            f"(+{exp['rss_growth_mib']:.0f} during the export), "
-            + (f"tracemalloc peak {traced:.1f} MiB, " if traced is not None else "")
-            + f"{exp['file_kib']:,.0f} KiB file",
+    exp = results.get("export")
+    if exp:
+        traced = exp["tracemalloc_peak_mib"]
+        rows.append(
+            (
+                f"export_year_report {YEAR}",
+                f"{exp['seconds']:.2f} s",
+                f"peak RSS {exp['peak_rss_mib']:.0f} MiB "
+                f"(+{exp['rss_growth_mib']:.0f} during the export), "
+                + (f"tracemalloc peak {traced:.1f} MiB, " if traced is not None else "")
+                + f"{exp['file_kib']:,.0f} KiB file",
+            )
         )
-    )
-    aud = results["verify_audit"]
-    rows.append(
-        (
-            "verify_audit",
-            f"{aud['seconds_per_10k']:.2f} s / 10k",
-            f"{aud['events']:,} events in {aud['seconds']:.2f} s",
+    aud = results.get("verify_audit")
+    if aud:
+        rows.append(
+            (
+                "verify_audit",
+                f"{aud['seconds_per_10k']:.2f} s / 10k",
+                f"{aud['events']:,} events in {aud['seconds']:.2f} s",
+            )
         )
-    )
-    ind = results["indicators"]
-    rows.append(
-        (
-            f"indicators compute_all({YEAR})",
-            f"{ind['median_ms']:.1f} ms",
-            f"{ind['indicators']} indicators, {ind['queries']} queries",
+    ind = results.get("indicators")
+    if ind:
+        rows.append(
+            (
+                f"indicators compute_all({YEAR})",
+                f"{ind['median_ms']:.1f} ms",
+                f"{ind['indicators']} indicators, {ind['queries']} queries",
+            )
         )
-    )
+    for state, figures in (results.get("dashboard") or {}).items():
+        rows.append(
+            (
+                f"dashboard {YEAR} ({state})",
+                f"{figures['median_ms']:.1f} ms",
+                f"p90 {figures['p90_ms']:.1f} ms, {figures['queries']} queries",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     print()
     print(
@@ -860,17 +923,26 @@ def main(argv=None) -> int:
         results["load_demo"] = load_demo()
         log("extra rows")
         results["extra_rows"] = add_extra_rows(args.scale)
-        log(f"list pages ({args.requests} requests each)")
-        results["lists"] = measure_lists(args.requests)
-        rows = round(IMPORT_ROWS * args.scale)
-        log(f"import_xlsx applications ({rows:,} rows, twice)")
-        results["import"] = measure_import(work_dir, rows)
-        log("export_year_report")
-        results["export"] = measure_export(work_dir, trace=args.tracemalloc)
-        log("verify_audit")
-        results["verify_audit"] = measure_verify_audit()
-        log("indicators")
-        results["indicators"] = measure_indicators()
+        wanted = lambda name: args.only in (None, name)  # noqa: E731
+        if wanted("lists"):
+            log(f"list pages ({args.requests} requests each)")
+            results["lists"] = measure_lists(args.requests)
+        if wanted("import"):
+            rows = round(IMPORT_ROWS * args.scale)
+            log(f"import_xlsx applications ({rows:,} rows, twice)")
+            results["import"] = measure_import(work_dir, rows)
+        if wanted("export"):
+            log("export_year_report")
+            results["export"] = measure_export(work_dir, trace=args.tracemalloc)
+        if wanted("audit"):
+            log("verify_audit")
+            results["verify_audit"] = measure_verify_audit()
+        if wanted("indicators"):
+            log("indicators")
+            results["indicators"] = measure_indicators()
+        if wanted("dashboard"):
+            log(f"dashboard ({args.requests} requests uncached, then cached)")
+            results["dashboard"] = measure_dashboard(args.requests)
     finally:
         from django.db import connections
 

@@ -24,6 +24,7 @@ from .services import deadline_rule
 
 YEAR = 2023
 PREFIX = {"12328": "JT12328-2023-", "12345": "SQ12345-2023-"}
+PREVIOUS_SHARE = 0.88  # 2022 had somewhat fewer calls
 
 # Tickets per business area and source (12328: 108, 12345: 99).
 AREAS = {
@@ -177,8 +178,12 @@ def load(stdout) -> None:
         return
     with transaction.atomic():
         count = _load(random.Random(YEAR))  # noqa: S311 (demo data, not security)
+        # A plausible 2022 beside 2023 (the dashboard's year-over-year view),
+        # loaded after 2023 with its own random stream: 2023 stays as it was.
+        previous = _load(random.Random(YEAR - 1), year=YEAR - 1, share=PREVIOUS_SHARE)  # noqa: S311
     stdout.write(
-        f"热线工单：{YEAR} 年 12328 {count['12328']} 件、12345 {count['12345']} 件，全部办结。"
+        f"热线工单：{YEAR} 年 12328 {count['12328']} 件、12345 {count['12345']} 件，"
+        f"{YEAR - 1} 年 {previous['12328'] + previous['12345']} 件，全部办结。"
     )
 
 
@@ -230,14 +235,21 @@ def _plan(rng: random.Random) -> list[tuple[str, str]]:
     return plan
 
 
-def _load(rng: random.Random) -> dict[str, int]:
+def _prefix(source: str, year: int) -> str:
+    return PREFIX[source].replace(f"-{YEAR}-", f"-{year}-")
+
+
+def _load(rng: random.Random, year: int = YEAR, share: float = 1.0) -> dict[str, int]:
+    """The year's tickets: the plan of AREAS (``share`` of it for another year)."""
     units, enterprises = _units(), _enterprises()
     agent = User.objects.filter(username="hotline1").first()
     handler = User.objects.filter(username="handler1").first()
     leader = User.objects.filter(username="leader1").first()
     plan = _plan(rng)
-    # Calls spread evenly over 3 Jan .. 12 Dec, so every ticket closes in 2023.
-    first, last = dt.date(YEAR, 1, 3), dt.date(YEAR, 12, 12)
+    if share < 1:
+        plan = plan[: round(len(plan) * share)]
+    # Calls spread evenly over 3 Jan .. 12 Dec, so every ticket closes in the year.
+    first, last = dt.date(year, 1, 3), dt.date(year, 12, 12)
     span = (last - first).days
     tickets, extensions, seq = [], [], {"12328": 0, "12345": 0}
     for index, (source, area) in enumerate(plan):
@@ -249,6 +261,7 @@ def _load(rng: random.Random) -> dict[str, int]:
         ticket, extension = _ticket(
             rng, source, seq[source], area, category, received_at, units, enterprises
         )
+        ticket.ticket_no = f"{_prefix(source, year)}{seq[source]:04d}"
         ticket.created_by = agent
         if ticket.unit is None:
             ticket.replied_by = agent
@@ -272,7 +285,7 @@ def _load(rng: random.Random) -> dict[str, int]:
     audit_record(
         by=None,
         action="demo_load",
-        reason=f"演示数据：{YEAR} 年热线工单 {len(tickets)} 件",
+        reason=f"演示数据：{year} 年热线工单 {len(tickets)} 件",
         changes=dict(seq),
     )
     return seq

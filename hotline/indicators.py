@@ -4,8 +4,11 @@
 on-time are judged on the local date of ``closed_at``.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 
 from jiaotong.dates import LOCAL_TZ, year_bounds
 from jiaotong.metrics.registry import indicator, rate
@@ -13,13 +16,32 @@ from jiaotong.metrics.registry import indicator, rate
 from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in
 
+# Who may open the lists the drill-downs point to.
+PERM = "hotline.view_ticket"
 
-@indicator("hotline.12328.received")
+
+def _list_url(year: int, org, **params) -> str:
+    """The ticket list filtered to the tickets received in Y (and ``params``)."""
+    query = {"received_year": year, **params}
+    if org is not None:
+        query["unit"] = org.pk
+    return reverse("hotline:ticket_list") + "?" + urlencode(query)
+
+
+@indicator(
+    "hotline.12328.received",
+    drilldown=lambda year, org: _list_url(year, org, source=Source.H12328),
+    drilldown_perm=PERM,
+)
 def received_12328(year: int, org) -> int:
     return tickets_received_in(year, org).filter(source=Source.H12328).count()
 
 
-@indicator("hotline.12345.received")
+@indicator(
+    "hotline.12345.received",
+    drilldown=lambda year, org: _list_url(year, org, source=Source.H12345),
+    drilldown_perm=PERM,
+)
 def received_12345(year: int, org) -> int:
     return tickets_received_in(year, org).filter(source=Source.H12345).count()
 

@@ -162,13 +162,17 @@ def enterprise_complaint_summary(enterprise, user, rows: int = 10) -> dict:
 # --- Dashboard ---------------------------------------------------------------------
 
 
+def received_in_filter(year: int) -> Q:
+    """Real tickets whose call came in during ``year`` (local date); the ticket
+    list's 来电年度 filter applies the same rule."""
+    low, high = year_bounds(year)
+    return Q(is_test=False, received_at__gte=low, received_at__lt=high)
+
+
 def tickets_received_in(year: int, org=None):
     """Real tickets whose call came in during ``year`` (local date), scoped to
     ``org``'s subtree: the population of every hotline.* figure and chart."""
-    low, high = year_bounds(year)
-    queryset = Ticket.objects.counted().filter(
-        received_at__gte=low, received_at__lt=high
-    )
+    queryset = Ticket.objects.filter(received_in_filter(year))
     if org is not None:
         queryset = queryset.filter(unit__path__startswith=org.path)
     return queryset
@@ -210,3 +214,66 @@ def top_areas(year: int, org=None, limit: int = 5) -> list[dict]:
         .order_by("-tickets", "area")[:limit]
     )
     return [{**row, "label": Area(row["area"]).label} for row in rows]
+
+
+def overdue_tickets(user):
+    """Open tickets past their deadline that ``user`` may see (the ticket list's
+    超期 = 是 filter, so the count matches that list)."""
+    return Ticket.objects.visible_to(user).overdue().order_by("due_date", "received_at")
+
+
+def follow_up_breakdown(year: int, org=None) -> list[dict]:
+    """Tickets received in ``year`` by follow-up result (未回访 included), so the
+    satisfaction rate's numerator and denominator can be read off the page:
+    ``[{"result", "label", "count", "reached", "satisfied"}, ...]``."""
+    from .models import REACHED_RESULTS, SATISFIED_RESULTS, FollowUpResult
+
+    counts = dict(
+        tickets_received_in(year, org)
+        .order_by()
+        .values_list("follow_up_result")
+        .annotate(n=Count("id"))
+        .values_list("follow_up_result", "n")
+    )
+    rows = [
+        {
+            "result": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "reached": value in REACHED_RESULTS,
+            "satisfied": value in SATISFIED_RESULTS,
+        }
+        for value, label in FollowUpResult.choices
+    ]
+    rows.append(
+        {
+            "result": "",
+            "label": "未回访",
+            "count": sum(n for value, n in counts.items() if not value),
+            "reached": False,
+            "satisfied": False,
+        }
+    )
+    return rows
+
+
+def source_breakdown(year: int, org=None) -> list[dict]:
+    """Tickets received in ``year`` per source and category (rows by source,
+    with a total): ``[{"source", "cells": [n, ...], "total"}]``."""
+    from .models import Category
+
+    counts = {
+        (s, c): n
+        for s, c, n in tickets_received_in(year, org)
+        .order_by()
+        .values_list("source", "category")
+        .annotate(n=Count("id"))
+        .values_list("source", "category", "n")
+    }
+    rows = []
+    for source, label in Source.choices:
+        cells = [counts.get((source, c), 0) for c in Category.values]
+        rows.append({"source": label, "cells": cells, "total": sum(cells)})
+    totals = [sum(row["cells"][i] for row in rows) for i in range(len(Category.values))]
+    rows.append({"source": "合计", "cells": totals, "total": sum(totals)})
+    return rows

@@ -15,6 +15,7 @@ urlpatterns = [
         views.notice_acknowledge,
         name="notice_acknowledge",
     ),
+    path("stats/", views.ticket_stats, name="ticket_stats"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),

@@ -7,16 +7,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, web
+from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import OrgUnit
+from jiaotong.roles import ROLE_HOTLINE, ROLE_LEADER, has_role
 from jiaotong.validators import mask_name, mask_phone
 from jiaotong.workflow import WorkflowError
 
 from . import forms, selectors, services
 from .filters import TicketFilter
-from .models import Status, SupervisionNotice, Ticket, TicketDeadlineRule
+from .models import Category, Status, SupervisionNotice, Ticket, TicketDeadlineRule
 from .rules import can_see_caller
 from .workflow import TICKET_WORKFLOW
 
@@ -283,3 +287,50 @@ def rule_edit(request, pk):
     )
     messages.success(request, f"已更新规则：{rule.source} {rule.category}。")
     return redirect("hotline:rule_list")
+
+
+# --- Statistics ----------------------------------------------------------------
+
+
+@require_GET
+def ticket_stats(request):
+    """The year's hotline figures from the indicator registry with the
+    catalog's definitions, and the counts behind them: the whole bureau for
+    hotline staff and leaders, the own unit (and below) for 承办人员."""
+    user = request.user
+    if not user.has_perm("hotline.view_ticket"):
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    try:
+        year = min(max(int(request.GET.get("year", this_year)), 2000), this_year)
+    except ValueError:
+        year = this_year
+    org = None if has_role(user, ROLE_HOTLINE, ROLE_LEADER) else user.unit
+    if org is None and not has_role(user, ROLE_HOTLINE, ROLE_LEADER):
+        raise PermissionDenied
+    rows = [
+        {
+            "indicator": ind,
+            "value": compute(ind.code, year, org),
+            "url": ind.drilldown(year, org) if ind.drilldown else None,
+        }
+        for ind in registered()
+        if ind.code.startswith("hotline.")
+    ]
+    list_url = reverse("hotline:ticket_list") + f"?received_year={year}"
+    if org is not None:
+        list_url += f"&unit={org.pk}"
+    return render(
+        request,
+        "hotline/ticket_stats.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": range(this_year, this_year - 6, -1),
+            "org": org,
+            "list_url": list_url,
+            "sources": selectors.source_breakdown(year, org),
+            "categories": Category.labels,
+            "follow_ups": selectors.follow_up_breakdown(year, org),
+        },
+    )

@@ -15,6 +15,7 @@ class JiaotongConfig(AppConfig):
         ("工作台", "home", "house", None, 0),
         ("权责清单", "matter_list", "journal-text", "perm:jiaotong.view_matter", 70),
         ("企业名录", "enterprise_list", "building", "perm:jiaotong.view_enterprise", 71),
+        ("年度看板", "dashboard", "bar-chart-line", "perm:jiaotong.view_dashboard", 72),
         ("数据导入", "import_upload", "upload", "perm:jiaotong.import_data", 80),
         ("工作日历", "calendarday_list", "calendar3", "perm:jiaotong.change_calendarday", 81),
         ("审计日志", "audit_list", "shield-check", {ROLE_AUDIT_ADMIN}, 90),
@@ -22,9 +23,25 @@ class JiaotongConfig(AppConfig):
     ]  # fmt: skip
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import checks  # noqa: F401  (system checks)
         from .accounts import signals  # noqa: F401  (signal receivers)
+        from .dashboard import cache as dashboard_cache
+        from .models import AuditEvent
         from .roles import sync_roles
+
+        # Any change to a counted record invalidates the dashboard's cached
+        # figures (see jiaotong.dashboard.cache for why these two receivers).
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                dashboard_cache.on_record_change, dispatch_uid=f"dashboard_{name}"
+            )
+        post_save.connect(
+            dashboard_cache.on_audit_event,
+            sender=AuditEvent,
+            dispatch_uid="dashboard_audit",
+        )
 
         # post_migrate fires once per app after that app's permissions exist;
         # syncing each time is idempotent and the last call sees every app.
@@ -33,3 +50,25 @@ class JiaotongConfig(AppConfig):
             dispatch_uid="jiaotong_sync_roles",
             weak=False,
         )
+
+    def dashboard_charts(self, year: int, org) -> list[dict]:
+        """The register's enterprises by credit grade (the current grades: the
+        register keeps no grade history per year)."""
+        from .registry.selectors import credit_grades_by_industry
+
+        data = credit_grades_by_industry()
+        if not data["industries"]:
+            return []
+        return [
+            {
+                "id": "credit-grades",
+                "title": "企业信用等级分布（当前）",
+                "kind": "bar",
+                "stacked": True,
+                "categories": data["industries"],
+                "series": [
+                    {"name": grade, "data": counts}
+                    for grade, counts in data["grades"].items()
+                ],
+            }
+        ]

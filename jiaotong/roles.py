@@ -80,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REGISTRY_READ,
         *_GOV_READ,
         "jiaotong.view_dashboard",
+        "jiaotong.export_report",
         "licensing.view_application",
         "licensing.revoke_application",
         "hotline.view_ticket",
@@ -109,6 +110,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "hotline.change_ticketdeadlinerule",
         "jiaotong.import_data",
         "jiaotong.export_report",
+        "jiaotong.view_dashboard",
+        "jiaotong.close_year",
     ],
     ROLE_SECURITY_ADMIN: [
         "jiaotong.view_user",

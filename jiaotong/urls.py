@@ -80,6 +80,7 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
     path("reports/year/", jobs.year_report_request, name="year_report_request"),
+    path("dashboard/", include("jiaotong.dashboard.urls")),
     # Back office for reference data (staff accounts only; see jiaotong/admin.py)
     path("admin/", admin.site.urls),
     # Domain apps

@@ -179,10 +179,12 @@ def load(stdout) -> None:
             stdout.write("窗口办件：2023 年度演示办件已存在，跳过。")
             return
         count = _load_year(matters, unit, clerk)
+        previous = _load_previous_year(matters, unit, clerk)
     open_count = _load_open_applications(matters, clerk) if clerk else 0
     stdout.write(
         f"窗口办件：{len(matters['licensing'])} 项行政许可、{len(matters['service'])} 项"
-        f"公共服务等事项，{YEAR} 年办件 {count} 件，当前待办 {open_count} 件。"
+        f"公共服务等事项，{YEAR} 年办件 {count} 件（另 {YEAR - 1} 年 {previous} 件），"
+        f"当前待办 {open_count} 件。"
     )
 
 
@@ -533,6 +535,93 @@ def _load_year(matters, unit: OrgUnit, clerk: User | None) -> int:
         year=YEAR, defaults={"last": len(rows)}
     )
     _load_follow_ups(rng)
+    return len(rows)
+
+
+# A plausible 2022 beside 2023 for the dashboard's year-over-year view.
+PREVIOUS_COMPLETED_LICENSING = 618
+PREVIOUS_COMPLETED_PUBLIC_SERVICE = 1532
+PREVIOUS_LICENSING_MATTERS_BUSY = 108
+
+
+def _load_previous_year(matters, unit: OrgUnit, clerk: User | None) -> int:
+    """2022: fewer applications on fewer matters, all received, accepted and
+    completed within 2022 and only well rated (no follow-up visits owed), so
+    not one 2023 figure moves.  Loaded after 2023 with its own random stream,
+    so the 2023 records are exactly what they were."""
+    year = YEAR - 1
+    rng = random.Random(SEED - 1)  # noqa: S311 (demo data, not security)
+    calendar = _Calendar(dt.date(year, 1, 1), dt.date(year + 1, 2, 28))
+    year_days = [d for d in calendar.days if d.year == year]
+    last_day = year_days[-1]
+    people = _People(rng)
+    licensing = list(matters["licensing"])
+    rng.shuffle(licensing)
+    busy = licensing[:PREVIOUS_LICENSING_MATTERS_BUSY]
+    plan = list(
+        zip(busy, _split(PREVIOUS_COMPLETED_LICENSING, len(busy), rng), strict=True)
+    ) + list(
+        zip(
+            matters["service"],
+            _split(PREVIOUS_COMPLETED_PUBLIC_SERVICE, len(matters["service"]), rng),
+            strict=True,
+        )
+    )
+    rows = []
+    for matter, count in plan:
+        promised = matter.promised_limit_days or 0
+        is_licence = matter.power_type == PowerType.LICENSING
+        for _ in range(count):
+            received_day = rng.choice(year_days)
+            offset = rng.randint(0, promised)
+            done_day = min(calendar.add(received_day, offset), last_day)
+            received_at = _at(received_day, _office_minutes(rng))
+            completed_at = (
+                received_at + dt.timedelta(minutes=rng.randint(15, 90))
+                if done_day == received_day
+                else _at(done_day, _office_minutes(rng))
+            )
+            name, kind, id_number, phone = people.pick(0.45 if is_licence else 0.2)
+            limit = (
+                calendar.add(received_day, promised)
+                if matter.promised_limit_days is not None
+                else None
+            )
+            evaluation = {}
+            if rng.random() < 0.85:
+                evaluation = {
+                    "evaluation": rng.choices(Evaluation.values[:3], [72, 23, 5])[0],
+                    "evaluated_at": completed_at
+                    + dt.timedelta(minutes=rng.randint(1, 30)),
+                }
+            rows.append(
+                Application(
+                    matter=matter,
+                    applicant_name=name,
+                    applicant_type=kind,
+                    applicant_id_number=id_number,
+                    applicant_phone=phone,
+                    channel=rng.choices(Channel.values, weights=[76, 21, 3])[0],
+                    status=Application.Status.CLOSED,
+                    clerk=clerk,
+                    unit=unit,
+                    received_at=received_at,
+                    accepted_at=received_at,
+                    decided_at=completed_at if is_licence else None,
+                    result=Result.APPROVED if is_licence else Result.DONE,
+                    completed_at=completed_at,
+                    promised_due_date=limit,
+                    due_date=limit,
+                    **evaluation,
+                )
+            )
+    rows.sort(key=lambda a: a.received_at)
+    for n, application in enumerate(rows, start=1):
+        application.number = f"{NUMBER_PREFIX}-{year}-{n:06d}"
+    Application.objects.bulk_create(rows, batch_size=500)
+    ApplicationSequence.objects.update_or_create(
+        year=year, defaults={"last": len(rows)}
+    )
     return len(rows)
 
 

@@ -71,6 +71,15 @@ class ApplicationFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, method="is_overdue", label="超期", empty_label="全部"
     )
+    completed_year = django_filters.NumberFilter(
+        method="completed_in",
+        label="办结年度",
+        help_text="已受理并作出最终结果、办结时间在该年度的办件（年度统计口径）",
+        widget=forms.NumberInput(attrs={"placeholder": "如 2023"}),
+    )
+    notify_commit = django_filters.ChoiceFilter(
+        choices=YES_NO, method="is_notify_commit", label="告知承诺", empty_label="全部"
+    )
 
     class Meta:
         model = Application
@@ -100,6 +109,18 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def received_on_or_before(self, queryset, name, day):
         return queryset.filter(received_at__lt=at_local(day + dt.timedelta(days=1)))
+
+    def completed_in(self, queryset, name, value):
+        """The population of window.completed for that year (the dashboard's
+        drill-down): the indicator's own filter, so the counts agree."""
+        from .indicators import completed_filter
+
+        if value is None or not 2000 <= value <= 2100:
+            return queryset
+        return queryset.filter(completed_filter(int(value)))
+
+    def is_notify_commit(self, queryset, name, value):
+        return queryset.filter(notify_commit=value == "1")
 
     def is_overdue(self, queryset, name, value):
         if value == "1":

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 
 from jiaotong.dates import LOCAL_TZ, year_bounds, year_end
 from jiaotong.metrics.registry import indicator, rate
@@ -13,6 +16,9 @@ from jiaotong.registry.models import PowerType
 from .models import GOOD_EVALUATIONS, Application
 from .rules import FINAL_RESULTS
 
+# Who may open the lists the drill-downs point to.
+PERM = "licensing.view_application"
+
 
 def _scoped(org):
     applications = Application.objects.counted()
@@ -21,12 +27,14 @@ def _scoped(org):
     return applications
 
 
-def completed(year: int, org=None):
-    """Accepted applications that reached a final result with completion in Y.
+def completed_filter(year: int) -> Q:
+    """Accepted applications that reached a final result with completion in Y
+    (never test data): the window list's 办结年度 filter applies the same rule.
 
     Not-accepted and withdrawn ones never get a result, so they never count."""
     start, end = year_bounds(year)
-    return _scoped(org).filter(
+    return Q(
+        is_test=False,
         accepted_at__isnull=False,
         result__in=FINAL_RESULTS,
         completed_at__gte=start,
@@ -34,17 +42,39 @@ def completed(year: int, org=None):
     )
 
 
-@indicator("window.completed")
+def completed(year: int, org=None):
+    return _scoped(org).filter(completed_filter(year))
+
+
+def _list_url(year: int, org, **params) -> str:
+    """The window list filtered to window.completed of Y (and ``params``)."""
+    query = {"completed_year": year, **params}
+    if org is not None:
+        query["unit"] = org.pk
+    return reverse("licensing:application_list") + "?" + urlencode(query)
+
+
+@indicator("window.completed", drilldown=_list_url, drilldown_perm=PERM)
 def window_completed(year: int, org=None) -> int:
     return completed(year, org).count()
 
 
-@indicator("window.completed.licensing")
+@indicator(
+    "window.completed.licensing",
+    drilldown=lambda year, org: _list_url(year, org, power_type=PowerType.LICENSING),
+    drilldown_perm=PERM,
+)
 def window_completed_licensing(year: int, org=None) -> int:
     return completed(year, org).filter(matter__power_type=PowerType.LICENSING).count()
 
 
-@indicator("window.completed.public_service")
+@indicator(
+    "window.completed.public_service",
+    drilldown=lambda year, org: _list_url(
+        year, org, power_type=PowerType.PUBLIC_SERVICE
+    ),
+    drilldown_perm=PERM,
+)
 def window_completed_public_service(year: int, org=None) -> int:
     return (
         completed(year, org).filter(matter__power_type=PowerType.PUBLIC_SERVICE).count()
@@ -111,7 +141,11 @@ def window_satisfaction_rate(year: int, org=None):
     return rate(counts["good"], counts["rated"])
 
 
-@indicator("window.notify_commit")
+@indicator(
+    "window.notify_commit",
+    drilldown=lambda year, org: _list_url(year, org, notify_commit="1"),
+    drilldown_perm=PERM,
+)
 def window_notify_commit(year: int, org=None) -> int:
     return completed(year, org).filter(notify_commit=True).count()
 

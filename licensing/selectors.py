@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case, CharField, Count, Q, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from jiaotong.calendar.workdays import add_working_days
@@ -171,3 +171,70 @@ def power_catalog(day: dt.date | None = None) -> dict:
         "summary": summary,
         "changes": changes,
     }
+
+
+# --- Dashboard ---------------------------------------------------------------------
+
+COMPOSITION_SLICES = 8
+
+
+def monthly_trend(year: int, org=None) -> list[dict]:
+    """Applications received and completed (window.completed) per month of
+    ``year``: ``[{"month": 1, "received": n, "completed": m}, ...]``, 12 rows."""
+    from jiaotong.dates import LOCAL_TZ, year_bounds
+
+    from .indicators import completed
+
+    start, end = year_bounds(year)
+    received = Application.objects.counted().filter(
+        received_at__gte=start, received_at__lt=end
+    )
+    if org is not None:
+        received = received.filter(unit__path__startswith=org.path)
+
+    def per_month(queryset, field):
+        return {
+            row["month"].month: row["n"]
+            for row in queryset.annotate(month=TruncMonth(field, tzinfo=LOCAL_TZ))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+
+    got = per_month(received, "received_at")
+    done = per_month(completed(year, org), "completed_at")
+    return [
+        {"month": m, "received": got.get(m, 0), "completed": done.get(m, 0)}
+        for m in range(1, 13)
+    ]
+
+
+def completed_composition(year: int, org=None) -> list[dict]:
+    """window.completed of ``year`` by matter, the largest first, the tail
+    folded into 其他事项: ``[{"label", "count"}, ...]``."""
+    from .indicators import completed
+
+    rows = list(
+        completed(year, org)
+        .values("matter__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "matter__name")
+    )
+    head = [
+        {"label": r["matter__name"], "count": r["n"]} for r in rows[:COMPOSITION_SLICES]
+    ]
+    rest = sum(r["n"] for r in rows[COMPOSITION_SLICES:])
+    if rest:
+        head.append({"label": "其他事项", "count": rest})
+    return head
+
+
+def overdue_applications(user):
+    """Running applications past their promised due date that ``user`` may see
+    (the window list's 超期 = 是 filter, so the count matches that list)."""
+    return (
+        Application.objects.visible_to(user)
+        .filter(overdue_filter())
+        .select_related("matter")
+        .order_by("due_date", "received_at", "id")
+    )

@@ -299,7 +299,11 @@ def window_stats(request):
     if org is None and not has_role(request.user, ROLE_LEADER):
         raise PermissionDenied
     rows = [
-        {"indicator": ind, "value": compute(ind.code, year, org)}
+        {
+            "indicator": ind,
+            "value": compute(ind.code, year, org),
+            "url": ind.drilldown(year, org) if ind.drilldown else None,
+        }
         for ind in registered()
         if ind.code.startswith("window.")
     ]

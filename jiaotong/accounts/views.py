@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
@@ -66,6 +67,15 @@ class LoginView(auth_views.LoginView):
         if getattr(request, "ip_locked_out", False):  # this failure locked it
             return _locked_response(request, ip_locked=True)
         return response
+
+    def get_default_redirect_url(self):
+        """A 局领导 lands on the annual dashboard; everyone else on 工作台."""
+        user = self.request.user
+        if roles.has_role(user, roles.ROLE_LEADER) and user.has_perm(
+            "jiaotong.view_dashboard"
+        ):
+            return reverse("dashboard")
+        return super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

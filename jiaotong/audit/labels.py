@@ -33,5 +33,7 @@ ACTION_LABELS = {
     "calendar_day_create": "录入工作日历",
     "calendar_day_update": "更正工作日历",
     "calendar_day_delete": "删除工作日历设置",
+    "year_close": "年度关账",
+    "year_reopen": "重新开放年度",
     VERIFY_ACTION: "审计链校验",
 }

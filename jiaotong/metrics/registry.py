@@ -10,6 +10,13 @@ codes it owns, in its ``indicators.py``::
 The dashboard, the year-end workbook and the report draft read ``compute_all``
 and nothing else, so a figure has exactly one implementation.
 
+An indicator may declare ``drilldown=lambda year, org: url`` (or None where no
+list shows its records): the URL of the filtered list whose row count equals the
+figure, so every screen that shows the figure can link to the records behind it.
+Chinese labels for display and Chinese definitions (口径说明) come from
+``indicator_zh.json``, keyed by code, beside the catalog (which stays a copy of
+the spec).
+
 An app's indicators module may also define
 ``report_sheets(year, org) -> list[(title, headers, rows)]``: the records behind
 its figures, written by the year-end workbook (jiaotong.reports.builder) as further
@@ -24,6 +31,7 @@ jiaotong.accounts.indicators), found the same way as any app's
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,20 +51,55 @@ class Indicator:
     section: str
     order: int
     compute: Callable[[int, object], Value]
+    # Unambiguous Chinese label, Chinese definition and section title (display).
+    display_label: str = ""
+    definition_zh: str = ""
+    section_zh: str = ""
+    drilldown: Callable[[int, object], str | None] | None = None
+    # The permission the drill-down list needs (links are shown to holders only).
+    drilldown_perm: str | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+def section_title(section: str) -> str:
+    """The catalog's section in Chinese: its parenthesised parts joined,
+    "Window service (窗口办件) and the power list (权责清单)" -> "窗口办件与权责清单"."""
+    parts = re.findall(r"[（(]([^）)]+)[）)]", section)
+    return "与".join(parts) or section
 
 
 @cache
 def catalog() -> dict[str, dict]:
-    path = Path(__file__).with_name("indicator_catalog.json")
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    return {entry["code"]: {**entry, "order": i} for i, entry in enumerate(entries)}
+    """code -> catalog entry, with ``order``, ``section_zh``, ``display_label``
+    and ``definition_zh`` added from indicator_zh.json."""
+    here = Path(__file__)
+    entries = json.loads(
+        here.with_name("indicator_catalog.json").read_text(encoding="utf-8")
+    )
+    zh = json.loads(here.with_name("indicator_zh.json").read_text(encoding="utf-8"))
+    return {
+        entry["code"]: {
+            **entry,
+            "order": i,
+            "section_zh": section_title(entry["section"]),
+            "display_label": zh.get(entry["code"], {}).get("label") or entry["label"],
+            "definition_zh": zh.get(entry["code"], {}).get("definition")
+            or entry["definition"],
+        }
+        for i, entry in enumerate(entries)
+    }
 
 
 REGISTRY: dict[str, Indicator] = {}
 
 
-def indicator(code: str):
-    """Register ``compute(year, org)`` for a catalog code (decorator)."""
+def indicator(code: str, *, drilldown=None, drilldown_perm: str | None = None):
+    """Register ``compute(year, org)`` for a catalog code (decorator);
+    ``drilldown(year, org)`` gives the URL of the list behind the figure, a list
+    that users holding ``drilldown_perm`` may open."""
     entry = catalog().get(code)
     if entry is None:
         raise KeyError(f"{code} is not in the indicator catalog")
@@ -70,6 +113,11 @@ def indicator(code: str):
             section=entry["section"],
             order=entry["order"],
             compute=func,
+            display_label=entry["display_label"],
+            definition_zh=entry["definition_zh"],
+            section_zh=entry["section_zh"],
+            drilldown=drilldown,
+            drilldown_perm=drilldown_perm,
         )
         return func
 

@@ -1,10 +1,11 @@
 """Models shared by every domain, re-exported from the concern that owns each:
-organisation and people (accounts), registries (registry), calendar, audit, jobs.
+organisation and people (accounts), registries (registry), calendar, audit, jobs, dashboard (closed years).
 ``from jiaotong.models import X`` works for every core model."""
 
 from jiaotong.accounts.models import OrgUnit, PasswordHistory, User
 from jiaotong.audit.models import AuditEvent
 from jiaotong.calendar.models import CalendarDay, RuleParameter
+from jiaotong.dashboard.models import YearClosing
 from jiaotong.jobs.models import ExportJob
 from jiaotong.registry.models import (
     CreditGradeChange,
@@ -27,4 +28,5 @@ __all__ = [
     "PasswordHistory",
     "RuleParameter",
     "User",
+    "YearClosing",
 ]

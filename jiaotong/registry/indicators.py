@@ -14,12 +14,14 @@ Also the workbook's "records behind the figures" for these indicators
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
     Value,
     When,
 )
+from django.urls import reverse
 
 from jiaotong.dates import year_end
 from jiaotong.metrics.registry import indicator
@@ -30,6 +32,9 @@ from jiaotong.registry.models import (
     MatterSource,
     PowerType,
 )
+
+# Who may open the lists the drill-downs point to.
+PERM = "jiaotong.view_matter"
 
 
 def _matters(year: int, org):
@@ -56,27 +61,52 @@ def _changes_in_year(kind: str, year: int, org) -> int:
     return changes.values("matter").distinct().count()
 
 
+def _power_list_url(power_type: str):
+    """The power list of one type in force at 31 Dec of Y (whole bureau only:
+    the list has no unit filter, so a unit's figure has no drill-down)."""
+
+    def url(year: int, org) -> str | None:
+        if org is not None:
+            return None
+        query = {"power_type": power_type, "in_force_on": year_end(year).isoformat()}
+        return reverse("matter_list") + "?" + urlencode(query)
+
+    return url
+
+
 @indicator("powers.total")
 def powers_total(year: int, org) -> int:
     return _powers(year, org).count()
 
 
-@indicator("powers.licensing")
+@indicator(
+    "powers.licensing",
+    drilldown=_power_list_url(PowerType.LICENSING),
+    drilldown_perm=PERM,
+)
 def powers_licensing(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.LICENSING).count()
 
 
-@indicator("powers.penalty")
+@indicator(
+    "powers.penalty", drilldown=_power_list_url(PowerType.PENALTY), drilldown_perm=PERM
+)
 def powers_penalty(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.PENALTY).count()
 
 
-@indicator("powers.confirmation")
+@indicator(
+    "powers.confirmation",
+    drilldown=_power_list_url(PowerType.CONFIRMATION),
+    drilldown_perm=PERM,
+)
 def powers_confirmation(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.CONFIRMATION).count()
 
 
-@indicator("powers.other")
+@indicator(
+    "powers.other", drilldown=_power_list_url(PowerType.OTHER), drilldown_perm=PERM
+)
 def powers_other(year: int, org) -> int:
     return _powers(year, org).filter(power_type=PowerType.OTHER).count()
 

@@ -123,3 +123,25 @@ def audit_timeline(obj, *, limit: int = 50) -> list[AuditEvent]:
             rows.append((label, _display(old, name), _display(new, name)))
         event.change_rows = rows
     return events
+
+
+def credit_grades_by_industry() -> dict:
+    """Enterprises on the register by current credit grade and industry, for the
+    dashboard: ``{"industries": [...], "grades": {grade_label: [n per industry]}}``."""
+    from .models import CreditGrade, Industry
+
+    counts = {
+        (industry, grade): n
+        for industry, grade, n in Enterprise.objects.order_by()
+        .values_list("industry", "credit_grade")
+        .annotate(n=Count("id"))
+        .values_list("industry", "credit_grade", "n")
+    }
+    industries = [i for i in Industry.values if any(k[0] == i for k in counts)]
+    return {
+        "industries": industries,
+        "grades": {
+            label: [counts.get((industry, grade), 0) for industry in industries]
+            for grade, label in CreditGrade.choices
+        },
+    }

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jiaotong.accounts.models import OrgUnit
 from jiaotong.audit.services import audit_record
+from jiaotong.dashboard.selectors import default_year
 from jiaotong.jobs.models import ExportJob
 from jiaotong.reports.services import year_report_start
 from jiaotong.web import permission_required
@@ -43,7 +44,7 @@ class YearReportForm(forms.Form):
 @permission_required("jiaotong.export_report")
 @require_http_methods(["GET", "POST"])
 def year_report_request(request):
-    initial = {"year": timezone.localdate().year - 1}
+    initial = {"year": default_year()}  # the latest year with records
     form = YearReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = year_report_start(

@@ -45,7 +45,7 @@ def test_demo_year_records_are_plausible(demo_year):
     """Every ticket closed within 2023; complaints point at driving schools and
     taxis (report §一(三)); follow-ups mostly 满意; loading twice adds nothing."""
     low, high = year_bounds(2023)
-    tickets = Ticket.objects.all()
+    tickets = Ticket.objects.filter(received_at__gte=low, received_at__lt=high)
     assert tickets.count() == 108 + 99
     assert not tickets.exclude(status=Status.CLOSED).exists()
     assert not tickets.filter(received_at__lt=low).exists()
@@ -65,5 +65,14 @@ def test_demo_year_records_are_plausible(demo_year):
     visited = tickets.exclude(follow_up_result="")
     assert visited.filter(follow_up_result="满意").count() > visited.count() / 2
 
+    total = Ticket.objects.count()
     hotline_demo.load(stdout=io.StringIO())
-    assert Ticket.objects.count() == 207
+    assert Ticket.objects.count() == total
+
+
+def test_demo_has_a_plausible_previous_year_closed_within_it(demo_year):
+    low, high = year_bounds(2022)
+    previous = Ticket.objects.filter(received_at__gte=low, received_at__lt=high)
+    assert 150 < previous.count() < 207
+    assert not previous.filter(closed_at__gte=high).exists()
+    assert Ticket.objects.count() == 207 + previous.count()

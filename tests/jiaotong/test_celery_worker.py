@@ -162,3 +162,15 @@ def test_a_real_worker_builds_the_year_report(
     assert book.sheetnames[0] == "指标汇总"
     values = {row[0]: row[2] for row in book["指标汇总"].iter_rows(values_only=True)}
     assert values["powers.penalty"] == 1
+    # Fit to hand in: every sheet frozen below its header, filtered, sized, and
+    # not one formula cell anywhere.
+    assert book["指标汇总"]["D3"].value == sysadmin.display_name  # 生成人
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes, sheet.title
+        assert sheet.auto_filter.ref, sheet.title
+        assert all(sheet.column_dimensions[col].width for col in ("A", "B")), (
+            sheet.title
+        )
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)

@@ -49,14 +49,15 @@ def _request(client, user, django_capture_on_commit_callbacks, **data):
 # --- /reports/year/ ------------------------------------------------------------
 
 
-def test_sysadmin_sees_the_request_form(client, sysadmin):
-    client.force_login(sysadmin)
+@pytest.mark.parametrize("who", ["sysadmin", "leader"])
+def test_sysadmin_and_leader_see_the_request_form(client, request, who):
+    client.force_login(request.getfixturevalue(who))
     response = client.get(URL)
     assert response.status_code == 200
     assert "统计年度" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["leader", "clerk", "auditor", "outsider"])
+@pytest.mark.parametrize("who", ["clerk", "auditor", "outsider"])
 def test_roles_without_export_permission_are_refused(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(URL).status_code == 403

@@ -43,26 +43,136 @@ def _write(tmp_path, year=2023, org=None, **kwargs):
     return path
 
 
+HEADER_ROW = 5
+
+
+def _summary_rows(sheet):
+    """The rows under the header, section rows (empty 指标代码) left out."""
+    rows = sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+    return [row for row in rows if row[0]]
+
+
 def test_first_sheet_is_the_summary_with_the_catalog_header(records, tmp_path):
     book = load_workbook(_write(tmp_path))
     assert book.sheetnames[0] == SUMMARY_TITLE == "指标汇总"
-    header = [c.value for c in next(book[SUMMARY_TITLE].iter_rows(max_row=1))]
+    sheet = book[SUMMARY_TITLE]
+    header = [c.value for c in sheet[HEADER_ROW]]
     assert header == SUMMARY_HEADERS == ["指标代码", "指标", "数值", "单位", "口径说明"]
+
+
+def test_summary_has_a_title_block_and_section_rows(records, tmp_path):
+    from tests.factories import make_user
+
+    by = make_user("reporter", full_name="王主任")
+    path = tmp_path / "r.xlsx"
+    write_year_report(2023, None, path, by=by)
+    sheet = load_workbook(path)[SUMMARY_TITLE]
+    assert sheet["A1"].value.endswith("2023年度指标汇总")
+    assert (sheet["A2"].value, sheet["C2"].value, sheet["D2"].value) == (
+        "单位",
+        "年度",
+        2023,
+    )
+    assert (sheet["A3"].value, sheet["C3"].value, sheet["D3"].value) == (
+        "生成时间",
+        "生成人",
+        "王主任",
+    )
+    assert isinstance(sheet["B3"].value, dt.datetime)
+    sections = [
+        row[1]
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+        if row[0] is None
+    ]
+    assert sections[0] == "窗口办件与权责清单"
+    assert len(sections) == len({ind.section_zh for ind in registered()})
+
+
+def test_summary_is_fit_to_hand_in(records, tmp_path):
+    book = load_workbook(_write(tmp_path))
+    sheet = book[SUMMARY_TITLE]
+    assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
+    assert sheet.auto_filter.ref.startswith(f"A{HEADER_ROW}:E")
+    assert sheet.column_dimensions["E"].width >= 60
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    by_code = {
+        row[0].value: row
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
+        if row[0].value
+    }
+    rate, count = by_code["window.coverage"][2], by_code["powers.total"][2]
+    assert rate.number_format == "0.0" and count.number_format == "#,##0"
+    assert rate.alignment.horizontal == count.alignment.horizontal == "right"
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes, sheet.title
+        assert sheet.auto_filter.ref, sheet.title
+        assert sheet.column_dimensions["A"].width, sheet.title
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+
+
+def test_summary_speaks_chinese_and_repeated_names_are_told_apart(records, tmp_path):
+    sheet = load_workbook(_write(tmp_path))[SUMMARY_TITLE]
+    rows = {row[0]: row for row in _summary_rows(sheet)}
+    for code, _label, _value, _unit, definition in rows.values():
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in definition), code
+        assert not definition.startswith(("applications", "tickets", "power")), code
+    labels = [row[1] for row in rows.values()]
+    assert len(labels) == len(set(labels))
+    assert rows["window.on_time_rate"][1] == "按时办结率（窗口）"
+    assert rows["hotline.on_time_rate"][1] == "按时办结率（热线）"
+    assert "条目" in rows["powers.benchmarked_penalties"][1]
+
+
+def test_record_sheets_write_dates_as_dates(records, tmp_path):
+    make_matter("D1", power_type="行政许可", effective_from=D(2022, 7, 1))
+    sheet = load_workbook(_write(tmp_path))["权责清单"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("生效日期")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2) if row[column].value]
+    assert cells and all(c.is_date for c in cells)
+    assert sheet.column_dimensions["B"].width >= 8
+
+
+def test_a_closed_year_is_written_with_its_frozen_values(records, tmp_path):
+    from jiaotong.dashboard.services import year_close
+    from tests.factories import make_user
+
+    admin = make_user("closer")
+    year_close(year=2023, by=admin)
+    make_matter("P9", power_type="行政处罚", unit=records["brigade"])
+    book = load_workbook(_write(tmp_path))
+    values = {row[0]: row[2] for row in _summary_rows(book[SUMMARY_TITLE])}
+    assert values["powers.penalty"] == 1  # frozen, though the register now has 2
+    checks = [row for row in book["数据检查"].iter_rows(min_row=2, values_only=True)]
+    assert ("关账后变化", "powers.penalty") in {(r[0], r[1]) for r in checks}
+
+
+def test_checks_sheet_lists_failures_never_silently(records, tmp_path):
+    book = load_workbook(_write(tmp_path))
+    assert book.sheetnames[1] == "数据检查"
+    rows = list(book["数据检查"].iter_rows(min_row=2, values_only=True))
+    assert rows  # at least the not-yet-implemented flags or a "passed" row
 
 
 def test_summary_has_one_row_per_indicator_in_catalog_order(records, tmp_path):
     sheet = load_workbook(_write(tmp_path))[SUMMARY_TITLE]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = _summary_rows(sheet)
     assert [row[0] for row in rows] == [ind.code for ind in registered()]
     for (_code, label, _value, unit, definition), ind in zip(
         rows, registered(), strict=True
     ):
-        assert (label, unit, definition) == (ind.label, ind.unit, ind.definition)
+        assert (label, unit, definition) == (
+            ind.display_label,
+            ind.unit,
+            ind.definition_zh,
+        )
 
 
 def test_summary_values_are_numbers_or_empty(records, tmp_path):
     sheet = load_workbook(_write(tmp_path))[SUMMARY_TITLE]
-    for code, _, value, *_ in sheet.iter_rows(min_row=2, values_only=True):
+    for code, _, value, *_ in _summary_rows(sheet):
         expected = compute(code, 2023)
         if expected is None:
             assert value is None, code  # an undefined rate is an empty cell
@@ -71,7 +181,7 @@ def test_summary_values_are_numbers_or_empty(records, tmp_path):
             assert isinstance(value, int | float) and value == float(expected), code
         else:
             assert isinstance(value, int) and value == expected, code
-    values = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    values = {row[0]: row[2] for row in _summary_rows(sheet)}
     assert values["powers.total"] == 2  # P1 and L1 (L2 repealed, X* are services)
 
 
@@ -124,10 +234,7 @@ def test_power_list_sheet_lists_the_matters_in_force(records, tmp_path):
 
 def test_org_narrows_figures_and_records_to_its_subtree(records, tmp_path):
     book = load_workbook(_write(tmp_path, org=records["brigade"]))
-    values = {
-        row[0]: row[2]
-        for row in book[SUMMARY_TITLE].iter_rows(min_row=2, values_only=True)
-    }
+    values = {row[0]: row[2] for row in _summary_rows(book[SUMMARY_TITLE])}
     assert values["powers.total"] == 1  # P1 only
     codes = [row[0] for row in book["权责清单"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["P1"]
@@ -138,10 +245,11 @@ def test_progress_rises_to_100(records, tmp_path):
     _write(tmp_path, progress=seen.append)
     assert seen == sorted(seen)
     assert seen[-1] == 100
-    # one step per indicator, one per record sheet of every installed app
+    # one step per indicator, one per record sheet of every installed app, and
+    # the final 100 once the file is saved
     sheets = len(list(_record_sheets(2023, None)))
     assert sheets >= 5  # jiaotong 3, licensing 1, hotline 1, and any newer app's
-    assert len(seen) == len(registered()) + sheets
+    assert len(seen) == len(registered()) + sheets + 1
 
 
 def test_sheet_titles_are_valid_and_unique():

@@ -71,3 +71,14 @@ def test_demo_records_are_plausible_and_a_second_load_changes_nothing(demo_loade
         Matter.objects.count(),
         MatterChange.objects.count(),
     )
+
+
+def test_demo_has_a_plausible_previous_year_within_it(demo_loaded):
+    from jiaotong.dates import year_bounds
+
+    low, high = year_bounds(2022)
+    previous = Application.objects.filter(received_at__gte=low, received_at__lt=high)
+    assert previous.count() == compute("window.completed", 2022) == 618 + 1532
+    assert not previous.filter(completed_at__gte=high).exists()
+    assert not previous.filter(evaluation__in=["不满意", "非常不满意"]).exists()
+    assert compute("window.completion_rate", 2022) == 100

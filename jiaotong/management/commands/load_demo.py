@@ -33,6 +33,10 @@ class Command(BaseCommand):
                 if find_spec(module_name) is None:
                     continue
                 import_module(module_name).load(stdout=self.stdout)
+        # The demo writes with bulk_create (no model signals): drop cached figures.
+        from jiaotong.dashboard.cache import bump_version
+
+        bump_version()
         self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
         from jiaotong.demo import write_accounts
 
