@@ -468,8 +468,21 @@ class PenaltyCase(models.Model):
         filed = timezone.localdate(self.filed_at)
         return filed + dt.timedelta(days=DECISION_DAYS + self.extension_days)
 
+    def clock_state(self, today: dt.date) -> str:
+        """'red' past the decision limit, 'yellow' within CLOCK_WARN_DAYS of it,
+        '' otherwise or once decided (the 90-day clock has stopped)."""
+        due = self.decision_due()
+        if due is None or self.decided_at is not None or self.status in DECIDED_STATES:
+            return ""
+        if today > due:
+            return "red"
+        if (due - today).days <= CLOCK_WARN_DAYS:
+            return "yellow"
+        return ""
+
 
 DECISION_DAYS = 90
+CLOCK_WARN_DAYS = 15  # yellow when at most this many calendar days are left
 _CS = PenaltyCase.Status
 # After a decision (or none is due): the 90-day clock no longer runs.
 DECIDED_STATES = (

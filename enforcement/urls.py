@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enforcement"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.case_create, name="case_create"),
+    path("clues/", views.clue_list, name="clue_list"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("officers/", views.officer_list, name="officer_list"),
+    path("publicity/", views.publicity_list, name="publicity_list"),
+    path(
+        "publicity/<int:pk>/publish/",
+        views.publicity_publish,
+        name="publicity_publish",
+    ),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/extend/", views.case_extend, name="case_extend"),
+    path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
+]

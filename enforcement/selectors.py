@@ -1,0 +1,164 @@
+"""Reads for the enforcement screens, home queues and the hotline ticket hook.
+Every list starts from ``visible_to(user)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from jiaotong.models import AuditEvent
+
+from .models import (
+    DECIDED_STATES,
+    Certificate,
+    Officer,
+    PenaltyCase,
+    PublicityRecord,
+)
+from .workflow import AUDIT_LABELS
+
+S = PenaltyCase.Status
+COMPLAINT_CATEGORIES = ("投诉", "举报")
+CERT_WARN_DAYS = (60, 30)  # warnings this many days before a certificate expires
+
+
+def case_list(user) -> QuerySet[PenaltyCase]:
+    return (
+        PenaltyCase.objects.visible_to(user)
+        .select_related("matter", "unit")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_cases(user) -> QuerySet[PenaltyCase]:
+    """Cases still moving (not decided/closed), the officer's own first."""
+    return case_list(user).exclude(status__in=[*DECIDED_STATES, S.DRAFT])
+
+
+def my_open_cases(user) -> QuerySet[PenaltyCase]:
+    return (
+        open_cases(user).filter(Q(officers__user=user) | Q(created_by=user)).distinct()
+    )
+
+
+def overdue_cases(user, today: dt.date | None = None) -> list[PenaltyCase]:
+    today = today or timezone.localdate()
+    return [c for c in open_cases(user) if c.clock_state(today) == "red"]
+
+
+def review_queue(user) -> QuerySet[PenaltyCase]:
+    """Cases waiting for 法制审核, oldest submission first."""
+    return (
+        case_list(user)
+        .filter(status=S.UNDER_REVIEW)
+        .annotate(submitted=Min("reviews__submitted_at", filter=Q(reviews__result="")))
+        .order_by("submitted", "id")
+    )
+
+
+def case_timeline(case: PenaltyCase) -> list[AuditEvent]:
+    """The case's audit events, oldest first, with Chinese labels."""
+    status_labels = dict(PenaltyCase.Status.choices)
+    events = list(AuditEvent.objects.for_object(case).order_by("id"))
+    for event in events:
+        event.label = AUDIT_LABELS.get(event.action, event.action)
+        event.from_label = status_labels.get(event.from_state, event.from_state)
+        event.to_label = status_labels.get(event.to_state, event.to_state)
+    return events
+
+
+def officer_roster(user, today: dt.date | None = None) -> list[Officer]:
+    """Officers with their certificates; each carries ``warning`` (60/30 days
+    before the current certificate expires, or none valid at all)."""
+    today = today or timezone.localdate()
+    officers = list(
+        Officer.objects.visible_to(user)
+        .select_related("user", "user__unit")
+        .prefetch_related(
+            Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to"))
+        )
+    )
+    for officer in officers:
+        valid = [c for c in officer.certificates.all() if c.is_valid_on(today)]
+        officer.current = valid[0] if valid else None
+        officer.days_left = (valid[0].valid_to - today).days if valid else None
+        officer.warning = certificate_warning(officer.days_left)
+    return officers
+
+
+def certificate_warning(days_left: int | None) -> str:
+    if days_left is None:
+        return "danger"
+    if days_left <= CERT_WARN_DAYS[1]:
+        return "danger"
+    if days_left <= CERT_WARN_DAYS[0]:
+        return "warning"
+    return ""
+
+
+def expiring_certificates(today: dt.date | None = None, days: int = CERT_WARN_DAYS[0]):
+    today = today or timezone.localdate()
+    return (
+        Certificate.objects.filter(
+            status=Certificate.Status.VALID,
+            valid_to__gte=today,
+            valid_to__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("officer__user")
+        .order_by("valid_to")
+    )
+
+
+def publicity_list(user) -> QuerySet[PublicityRecord]:
+    """Publicity records of the cases the user sees, plus licensing decisions
+    for those who may publish."""
+    if not user.has_perm("enforcement.view_publicityrecord"):
+        return PublicityRecord.objects.none()
+    cases = PenaltyCase.objects.visible_to(user).values("pk")
+    return (
+        PublicityRecord.objects.filter(
+            Q(case__in=cases) | Q(kind=PublicityRecord.Kind.LICENSING)
+        )
+        .select_related("case", "application")
+        .order_by("published_on", "due_on", "id")
+    )
+
+
+def publicity_pending(user) -> QuerySet[PublicityRecord]:
+    return publicity_list(user).filter(published_on__isnull=True).order_by("due_on")
+
+
+# --- Links with hotline (enforcement reads hotline, never the reverse) -----------------
+
+
+def complaint_tickets(user):
+    """举报/投诉 tickets an officer may open a case from: those dispatched to
+    the officer's unit or a unit below it."""
+    from hotline.models import Ticket
+
+    if user.unit_id is None or not user.has_perm("enforcement.add_penaltycase"):
+        return Ticket.objects.none()
+    return Ticket.objects.real().filter(
+        category__in=COMPLAINT_CATEGORIES,
+        unit__path__startswith=user.unit.path,
+    )
+
+
+def ticket_cases(ticket, user) -> list[dict]:
+    """The cases opened from a ticket, for the ticket page: the number and status
+    to anyone who sees the ticket, a link only to those who may see the case."""
+    visible = set(
+        PenaltyCase.objects.visible_to(user)
+        .filter(source_ticket=ticket)
+        .values_list("pk", flat=True)
+    )
+    return [
+        {
+            "label": str(case),
+            "status": case.get_status_display(),
+            "url": case.get_absolute_url() if case.pk in visible else "",
+        }
+        for case in PenaltyCase.objects.filter(source_ticket=ticket).order_by("id")
+    ]

@@ -1,0 +1,12 @@
+"""``{% load enforcement_tags %}``: the 90-day clock mark of a case row."""
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def clock_state(case, today=None):
+    """'red' / 'yellow' / '' for the case's decision limit (reads its own fields)."""
+    return case.clock_state(today or timezone.localdate())

@@ -1,0 +1,326 @@
+"""Enforcement screens: case list, register/edit, the case page with its moves,
+the review queue, officers and certificates, publicity. Thin views: every write
+is a POST that calls one service; scope comes from ``visible_to``."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from jiaotong.validators import mask_id_number
+from jiaotong.workflow import WorkflowError
+
+from . import forms, rules, selectors, services
+from .filters import CaseFilter
+from .models import PenaltyCase, PublicityRecord
+from .workflow import CASE_WORKFLOW
+
+PAGE_SIZE = 25
+VIEW = "enforcement.view_penaltycase"
+
+
+def _require(request, perm):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _visible_case(request, pk) -> PenaltyCase:
+    return get_object_or_404(
+        PenaltyCase.objects.visible_to(request.user).select_related(
+            "matter", "unit", "enterprise", "discretion_item", "source_ticket"
+        ),
+        pk=pk,
+    )
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, WorkflowError):
+        return exc.message
+    if hasattr(exc, "error_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+def _form_errors(form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+# --- Lists ----------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request):
+    _require(request, VIEW)
+    case_filter = CaseFilter(request.GET, queryset=selectors.case_list(request.user))
+    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enforcement/case_list.html",
+        {"filter": case_filter, "page_obj": page, "today": timezone.localdate()},
+    )
+
+
+@require_GET
+def review_queue(request):
+    _require(request, "enforcement.review_penaltycase")
+    page = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "enforcement/review_queue.html",
+        {"page_obj": page, "today": timezone.localdate()},
+    )
+
+
+@require_GET
+def officer_list(request):
+    _require(request, "enforcement.view_officer")
+    return render(
+        request,
+        "enforcement/officer_list.html",
+        {"officers": selectors.officer_roster(request.user)},
+    )
+
+
+@require_GET
+def publicity_list(request):
+    _require(request, "enforcement.view_publicityrecord")
+    records = selectors.publicity_list(request.user)
+    if request.GET.get("state") == "pending":
+        records = records.filter(published_on__isnull=True)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enforcement/publicity_list.html",
+        {
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "can_publish": request.user.has_perm("enforcement.change_publicityrecord"),
+            "publish_form": forms.PublishForm(),
+        },
+    )
+
+
+@require_GET
+def clue_list(request):
+    """投诉举报线索: complaint and report tickets dispatched to the officer's unit,
+    each with the cases already opened from it."""
+    _require(request, "enforcement.add_penaltycase")
+    tickets = (
+        selectors.complaint_tickets(request.user)
+        .select_related("enterprise", "unit")
+        .prefetch_related("penalty_cases")
+        .order_by("-received_at", "-id")
+    )
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "enforcement/clue_list.html", {"page_obj": page})
+
+
+# --- Register and edit ----------------------------------------------------------------
+
+
+def _ticket_initial(request, ticket_pk) -> tuple[object, dict]:
+    """The draft's starting values from a 投诉/举报 ticket the officer may use."""
+    ticket = get_object_or_404(selectors.complaint_tickets(request.user), pk=ticket_pk)
+    initial = {
+        "source": "投诉举报",
+        "facts": ticket.content,
+        "location": ticket.location,
+        "plate": ticket.plate,
+    }
+    if ticket.enterprise_id:
+        initial |= {
+            "party_type": "法人",
+            "party_name": ticket.enterprise.name,
+            "party_id_number": ticket.enterprise.credit_code,
+            "enterprise": ticket.enterprise,
+        }
+    return ticket, initial
+
+
+def case_create(request):
+    _require(request, "enforcement.add_penaltycase")
+    ticket, initial = None, {}
+    if request.GET.get("ticket") or request.POST.get("ticket"):
+        ticket, initial = _ticket_initial(
+            request, request.GET.get("ticket") or request.POST.get("ticket")
+        )
+    form = forms.CaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(
+                by=request.user, source_ticket=ticket, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "案件已登记，请核对后立案。")
+            return redirect(case)
+    return render(
+        request,
+        "enforcement/case_form.html",
+        {"form": form, "ticket": ticket, "case": None},
+    )
+
+
+def case_edit(request, pk):
+    _require(request, "enforcement.change_penaltycase")
+    case = _visible_case(request, pk)
+    initial = {
+        **{name: getattr(case, name) for name in services.CASE_FIELDS},
+        "penalty_types": case.penalty_type_list,
+        "officers": list(case.officers.all()),
+    }
+    form = forms.CaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, by=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(case)
+    return render(request, "enforcement/case_form.html", {"form": form, "case": case})
+
+
+# --- The case page and its moves ------------------------------------------------------
+
+
+@require_GET
+def case_detail(request, pk):
+    case = _visible_case(request, pk)
+    user = request.user
+    actions = []
+    for name in CASE_WORKFLOW.allowed_actions(case, user):
+        move = CASE_WORKFLOW[name]
+        form_class = move.get_form()
+        actions.append(
+            {
+                "name": name,
+                "move": move,
+                "form": form_class(prefix=name) if form_class else None,
+            }
+        )
+    today = timezone.localdate()
+    decide_refusal = (
+        CASE_WORKFLOW.refusal(case, "decide", user)
+        if case.status in CASE_WORKFLOW["decide"].sources
+        and user.has_perm("enforcement.decide_penaltycase")
+        else None
+    )
+    return render(
+        request,
+        "enforcement/case_detail.html",
+        {
+            "case": case,
+            "actions": actions,
+            "decide_refusal": decide_refusal,
+            "officers": case.officers.select_related("user"),
+            "officer_problems": rules.officer_problems(case, today)
+            if case.status not in ("closed", "cancelled")
+            else [],
+            "review_reasons": rules.review_reasons(case),
+            "hearing_right": rules.hearing_right(case),
+            "reviews": case.reviews.select_related("reviewer", "submitted_by"),
+            "hearings": case.hearings.all(),
+            "extensions": case.extensions.select_related("approved_by"),
+            "publicity": PublicityRecord.objects.filter(case=case).first(),
+            "timeline": selectors.case_timeline(case),
+            "masked_id": mask_id_number(case.party_id_number),
+            "clock": case.clock_state(today),
+            "today": today,
+            "can_edit": user.has_perm("enforcement.change_penaltycase")
+            and case.status
+            not in ("decided", "served", "executed", "closed", "cancelled"),
+            "extend_form": forms.ExtendForm()
+            if user.has_perm("enforcement.approve_extension")
+            and case.filed_at
+            and not case.decided_at
+            else None,
+            "can_publish": user.has_perm("enforcement.change_publicityrecord"),
+            "publish_form": forms.PublishForm(),
+        },
+    )
+
+
+@require_POST
+def case_act(request, pk, action):
+    """The one view behind every move of the table: scoped fetch → permission →
+    bind the move's form → its service → message → back to the case."""
+    case = _visible_case(request, pk)
+    if action not in CASE_WORKFLOW:
+        raise Http404
+    move = CASE_WORKFLOW[action]
+    if not request.user.has_perm(move.permission):
+        raise PermissionDenied
+    form_class = move.get_form()
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST, prefix=action)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(case)
+        data = form.cleaned_data
+    try:
+        case = move.get_service()(case=case, by=request.user, **data)
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, move.done.format(obj=case))
+    return redirect(case)
+
+
+@require_POST
+def case_extend(request, pk):
+    _require(request, "enforcement.approve_extension")
+    case = _visible_case(request, pk)
+    form = forms.ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(case)
+    try:
+        services.case_extend(case=case, by=request.user, **form.cleaned_data)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已批准延长{form.cleaned_data['days']}天。")
+    return redirect(case)
+
+
+@require_POST
+def publicity_publish(request, pk):
+    _require(request, "enforcement.change_publicityrecord")
+    record = get_object_or_404(selectors.publicity_list(request.user), pk=pk)
+    form = forms.PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            services.publicity_publish(
+                record=record, by=request.user, **form.cleaned_data
+            )
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已公示：{record.decision_no}。")
+    if record.case_id and request.POST.get("next") == "case":
+        return redirect(record.case)
+    return redirect("enforcement:publicity_list")
