@@ -137,8 +137,9 @@ def test_progress_rises_to_100(records, tmp_path):
     _write(tmp_path, progress=seen.append)
     assert seen == sorted(seen)
     assert seen[-1] == 100
-    # one step per indicator, one per record sheet (jiaotong 3, licensing 1, hotline 1)
-    assert len(seen) == len(registered()) + 5
+    # one step per indicator, one per record sheet
+    # (jiaotong 3, licensing 1, enforcement 1, hotline 1)
+    assert len(seen) == len(registered()) + 6
 
 
 def test_sheet_titles_are_valid_and_unique():
