@@ -204,6 +204,22 @@ def case_edit(request, pk):
 # --- The case page and its moves ------------------------------------------------------
 
 
+def _initial(case: PenaltyCase, action: str) -> dict:
+    """A move's form starts from what the case already records."""
+    if action == "conclude_investigation":
+        return {
+            "penalty_types": case.penalty_type_list,
+            "fine": case.fine,
+            "legal_basis": case.legal_basis,
+            "discretion_item": case.discretion_item,
+            "discretion_departure_reason": case.discretion_departure_reason,
+            "is_complex": case.is_complex,
+        }
+    if action == "execute":
+        return {"paid_amount": case.fine}
+    return {}
+
+
 @require_GET
 def case_detail(request, pk):
     case = _visible_case(request, pk)
@@ -216,7 +232,9 @@ def case_detail(request, pk):
             {
                 "name": name,
                 "move": move,
-                "form": form_class(prefix=name) if form_class else None,
+                "form": form_class(prefix=name, initial=_initial(case, name))
+                if form_class
+                else None,
             }
         )
     today = timezone.localdate()
