@@ -310,4 +310,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.flag_overdue_tickets_task",
         "schedule": 24 * 60 * 60,
     },
+    "enforcement-flag-overdue": {
+        "task": "enforcement.tasks.flag_overdue_cases_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "enforcement-expire-certificates": {
+        "task": "enforcement.tasks.expire_certificates_task",
+        "schedule": 24 * 60 * 60,
+    },
 }

@@ -1,0 +1,19 @@
+"""Celery tasks for enforcement: thin wrappers around services."""
+
+from celery import shared_task
+
+from .services import case_flag_overdue, certificates_expire
+
+
+@shared_task
+def flag_overdue_cases_task() -> int:
+    """Daily: mark undecided cases past the 90-day limit (+ extensions); each
+    case is claimed once by a conditional update, so a rerun changes nothing."""
+    return case_flag_overdue()
+
+
+@shared_task
+def expire_certificates_task() -> int:
+    """Daily: certificates past their validity become 过期 (conditional update);
+    the 60/30-day warnings are read live by the home queue and officer list."""
+    return certificates_expire()

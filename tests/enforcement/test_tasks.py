@@ -1,0 +1,47 @@
+"""Daily beat tasks: overdue cases flagged once, lapsed certificates expired once."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from enforcement import services, tasks
+from enforcement.models import Certificate, PenaltyCase
+from jiaotong.models import AuditEvent
+
+from .conftest import make_officer, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_cases_are_flagged_once(officer, officer_pair, penalty_matter):
+    late = services.case_file(
+        case=new_case(officer, penalty_matter, officer_pair), by=officer
+    )
+    services.case_file(case=new_case(officer, penalty_matter, officer_pair), by=officer)
+    PenaltyCase.objects.filter(pk=late.pk).update(
+        filed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    assert tasks.flag_overdue_cases_task() == 1
+    assert tasks.flag_overdue_cases_task() == 0
+    late.refresh_from_db()
+    assert late.overdue_flagged_at is not None
+    assert AuditEvent.objects.filter(action="case_overdue").count() == 1
+
+
+def test_extension_keeps_a_case_in_time(officer, leader, officer_pair, penalty_matter):
+    case = services.case_file(
+        case=new_case(officer, penalty_matter, officer_pair), by=officer
+    )
+    PenaltyCase.objects.filter(pk=case.pk).update(
+        filed_at=timezone.now() - dt.timedelta(days=100)
+    )
+    services.case_extend(case=case, by=leader, days=30, reason="案情复杂，需鉴定")
+    assert tasks.flag_overdue_cases_task() == 0
+
+
+def test_lapsed_certificates_expire_once(officer):
+    make_officer(officer, n=3, valid_to=timezone.localdate() - dt.timedelta(days=1))
+    assert tasks.expire_certificates_task() == 1
+    assert tasks.expire_certificates_task() == 0
+    assert Certificate.objects.get().status == Certificate.Status.EXPIRED
