@@ -10,6 +10,7 @@ from .models import (
     MAX_EXTENSION_DAYS,
     MAX_FINE,
     CaseSource,
+    Evidence,
     LegalReview,
     PartyType,
     PenaltyType,
@@ -247,3 +248,23 @@ class ExtendForm(forms.Form):
 class PublishForm(forms.Form):
     published_on = forms.DateField(label="公示日期", required=False, widget=DATE)
     channel = forms.CharField(label="公示渠道", max_length=40, initial="信用河南")
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="证据类型",
+        choices=Evidence.Kind.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    title = forms.CharField(
+        label="证据名称",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    file = forms.FileField(
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control form-control-sm"}
+        ),
+        label="文件",
+        help_text="照片（JPG/PNG）、录音（MP3/WAV）、文书（PDF/Word），单个不超过 50 MB。",
+    )

@@ -20,4 +20,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/extend/", views.case_extend, name="case_extend"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path(
+        "<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
 ]

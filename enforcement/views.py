@@ -5,7 +5,7 @@ is a POST that calls one service; scope comes from ``visible_to``."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -261,6 +261,13 @@ def case_detail(request, pk):
             "hearings": case.hearings.all(),
             "extensions": case.extensions.select_related("approved_by"),
             "publicity": PublicityRecord.objects.filter(case=case).first(),
+            "evidence": case.evidence.select_related("uploaded_by")
+            if user.has_perm("enforcement.view_evidence")
+            else [],
+            "evidence_form": forms.EvidenceForm()
+            if user.has_perm("enforcement.add_evidence")
+            and case.status not in ("closed", "cancelled")
+            else None,
             "timeline": selectors.case_timeline(case),
             "masked_id": mask_id_number(case.party_id_number),
             "clock": case.clock_state(today),
@@ -321,6 +328,42 @@ def case_extend(request, pk):
     else:
         messages.success(request, f"已批准延长{form.cleaned_data['days']}天。")
     return redirect(case)
+
+
+@require_POST
+def evidence_add(request, pk):
+    _require(request, "enforcement.add_evidence")
+    case = _visible_case(request, pk)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(case)
+    try:
+        evidence = services.evidence_add(
+            case=case,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+        )
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"已上传证据「{evidence.title}」。")
+    return redirect(case)
+
+
+@require_GET
+def evidence_download(request, pk, evidence_pk):
+    """Evidence is served only through this view, to those who see the case."""
+    _require(request, "enforcement.view_evidence")
+    case = _visible_case(request, pk)
+    evidence = get_object_or_404(case.evidence.all(), pk=evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("证据文件不存在。") from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
 
 
 @require_POST
