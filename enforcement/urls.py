@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/extend/", views.case_extend, name="case_extend"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/print/<slug:document>/", views.case_print, name="case_print"),
     path(
         "<int:pk>/evidence/<int:evidence_pk>/",
         views.evidence_download,

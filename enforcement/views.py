@@ -2,6 +2,7 @@
 the review queue, officers and certificates, publicity. Thin views: every write
 is a POST that calls one service; scope comes from ``visible_to``."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -270,6 +271,7 @@ def case_detail(request, pk):
             else None,
             "timeline": selectors.case_timeline(case),
             "masked_id": mask_id_number(case.party_id_number),
+            "documents": available_documents(case),
             "clock": case.clock_state(today),
             "today": today,
             "can_edit": user.has_perm("enforcement.change_penaltycase")
@@ -364,6 +366,56 @@ def evidence_download(request, pk, evidence_pk):
     except FileNotFoundError as exc:
         raise Http404("证据文件不存在。") from exc
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+# document -> (title, the case field that dates it; the document exists once set)
+DOCUMENTS = {
+    "filing": ("立案登记表", "filed_at"),
+    "notice": ("行政处罚事先告知书", "notified_at"),
+    "decision": ("行政处罚决定书", "decided_at"),
+    "service": ("送达回证", "served_at"),
+    "closing": ("结案报告", "closed_at"),
+}
+
+
+def available_documents(case: PenaltyCase) -> list[tuple[str, str]]:
+    return [
+        (slug, title)
+        for slug, (title, field) in DOCUMENTS.items()
+        if getattr(case, field) is not None
+        and (slug != "decision" or case.outcome == "处罚")
+    ]
+
+
+@require_GET
+def case_print(request, pk, document):
+    """A printable document filled from the case (A4, no navigation, seal line)."""
+    case = _visible_case(request, pk)
+    if document not in dict(available_documents(case)):
+        raise Http404
+    title, field = DOCUMENTS[document]
+    county = settings.JIAOTONG_COUNTY_NAME
+    return render(
+        request,
+        f"enforcement/print/{document}.html",
+        {
+            "case": case,
+            "title": title,
+            "issued": getattr(case, field),
+            "bureau_name": f"{county}交通运输局",
+            "violation": case.matter.name.removeprefix("对").removesuffix("的行政处罚"),
+            "masked_id": mask_id_number(case.party_id_number)
+            if case.party_type == "自然人"
+            else case.party_id_number,
+            "officers": [str(o) for o in case.officers.select_related("user")],
+            "evidence_names": "、".join(case.evidence.values_list("title", flat=True)),
+            "hearing_right": rules.hearing_right(case),
+            "reviews": case.reviews.exclude(result=""),
+            "publicity": PublicityRecord.objects.filter(case=case).first(),
+            "remedies": f"如不服本决定，可以自收到本决定书之日起六十日内向{county}人民政府"
+            "申请行政复议，或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。",
+        },
+    )
 
 
 @require_POST

@@ -166,6 +166,9 @@ def test_case_from_complaint_through_review_to_publicity(
     for step in ("立案", "退回补充调查", "审核同意", "作出处罚决定", "送达决定书"):
         assert step in timeline
     shot(desk, "06-case-published")
+    desk.goto(f"{live_server.url}/enforcement/{case.pk}/print/decision/")
+    assert "行政处罚决定书" in desk.content() and "十五日内" in desk.content()
+    shot(desk, "06b-decision-document")
 
     # 6. The ticket shows the case.
     agent = session_for(hotline_agent)

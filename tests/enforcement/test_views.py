@@ -14,7 +14,7 @@ from jiaotong import roles
 from tests.factories import make_unit, make_user
 from tests.hotline.conftest import intake, make_ticket
 
-from .conftest import CHECKS_OK, make_officer, new_case, to_notified
+from .conftest import CHECKS_OK, PERSON_ID, make_officer, new_case, to_notified
 
 pytestmark = pytest.mark.django_db
 S = PenaltyCase.Status
@@ -206,3 +206,36 @@ def test_publish_from_the_case_page(client, officer, case):
     assert "已公示" in response.text
     case.publicity.refresh_from_db()
     assert case.publicity.published_on == timezone.localdate()
+
+
+def test_printable_documents_follow_the_case(client, officer, case):
+    login(client, officer)
+    url = reverse("enforcement:case_print", args=[case.pk, "decision"])
+    assert client.get(url).status_code == 404  # no decision yet
+    case = to_notified(case, officer, fine=Decimal("1000"))
+    case = services.case_decide(case=case, by=officer)
+    services.publicity_publish(record=case.publicity, by=officer)
+    case = services.case_serve(case=case, by=officer, service_method="直接送达")
+    case = services.case_execute(case=case, by=officer, paid_amount=Decimal("1000"))
+    case = services.case_close(case=case, by=officer)
+    page = client.get(case.get_absolute_url()).text
+    for slug in ("filing", "notice", "decision", "service", "closing"):
+        response = client.get(reverse("enforcement:case_print", args=[case.pk, slug]))
+        assert response.status_code == 200, slug
+        assert case.number in response.text
+        assert reverse("enforcement:case_print", args=[case.pk, slug]) in page
+    decision = client.get(url).text
+    # APL art. 59: party, facts and evidence, penalty and basis, how and by when,
+    # remedies, agency and date, seal.
+    for part in (
+        "张三",
+        "违法事实",
+        "证据",
+        "处罚依据",
+        "十五日内",
+        "行政复议",
+        "睢县交通运输局（印章）",
+        "411422********",
+    ):
+        assert part in decision, part
+    assert PERSON_ID not in decision
