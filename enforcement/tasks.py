@@ -17,3 +17,17 @@ def expire_certificates_task() -> int:
     """Daily: certificates past their validity become 过期 (conditional update);
     the 60/30-day warnings are read live by the home queue and officer list."""
     return certificates_expire()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
+def publicity_batch_task(self, job_id: int) -> None:
+    from jiaotong.jobs import export_job_run
+
+    from .exports import build_publicity_batch
+
+    delivery = self.request.delivery_info or {}
+    export_job_run(
+        job_id,
+        build=build_publicity_batch,
+        redelivered=bool(delivery.get("redelivered")),
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reviews/", views.review_queue, name="review_queue"),
     path("officers/", views.officer_list, name="officer_list"),
     path("publicity/", views.publicity_list, name="publicity_list"),
+    path("publicity/export/", views.publicity_export, name="publicity_export"),
     path(
         "publicity/<int:pk>/publish/",
         views.publicity_publish,

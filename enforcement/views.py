@@ -368,6 +368,21 @@ def evidence_download(request, pk, evidence_pk):
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
 
 
+@require_POST
+def publicity_export(request):
+    """Queue the publicity batch file; the job page shows its progress."""
+    _require(request, "enforcement.view_publicityrecord")
+    from .exports import publicity_batch_start
+
+    job = publicity_batch_start(
+        by=request.user,
+        only_pending=request.POST.get("only_pending") == "1",
+        request=request,
+    )
+    messages.success(request, "已提交后台生成，完成后可在本页下载。")
+    return redirect("job_detail", pk=job.pk)
+
+
 # document -> (title, the case field that dates it; the document exists once set)
 DOCUMENTS = {
     "filing": ("立案登记表", "filed_at"),
