@@ -64,6 +64,14 @@ def _discretion_field():
     return field
 
 
+class MoveForm(forms.Form):
+    """A workflow move's form; ``case`` lets a form fit its choices to the case."""
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
 class CaseForm(forms.Form):
     """登记案件 / 修改案件: party, violation, officers and the proposed penalty."""
 
@@ -124,7 +132,7 @@ class CaseForm(forms.Form):
         return self.cleaned_data.get("fine") or 0
 
 
-class ConcludeInvestigationForm(forms.Form):
+class ConcludeInvestigationForm(MoveForm):
     penalty_types = _penalty_field()
     fine = _fine_field()
     legal_basis = forms.CharField(
@@ -147,7 +155,7 @@ class ConcludeInvestigationForm(forms.Form):
         return self.cleaned_data.get("fine") or 0
 
 
-class NotifyForm(forms.Form):
+class NotifyForm(MoveForm):
     statement_waived = forms.BooleanField(
         label="当事人明确放弃陈述申辩", required=False
     )
@@ -158,11 +166,11 @@ class NotifyForm(forms.Form):
     )
 
 
-class HearingRequestForm(forms.Form):
+class HearingRequestForm(MoveForm):
     requested_on = forms.DateField(label="申请日期", required=False, widget=DATE)
 
 
-class HearingRecordForm(forms.Form):
+class HearingRecordForm(MoveForm):
     held = forms.TypedChoiceField(
         label="结果",
         choices=(("1", "已举行听证"), ("0", "当事人放弃听证")),
@@ -180,7 +188,7 @@ class HearingRecordForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(MoveForm):
     """法制审核: the six checklist points and the written opinion."""
 
     subject_ok = forms.BooleanField(
@@ -198,24 +206,24 @@ class ReviewForm(forms.Form):
     CHECKLIST = LegalReview.CHECKLIST
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(MoveForm):
     record = forms.CharField(
         label="集体讨论记录（参加人、意见、结论）",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class DecideForm(forms.Form):
+class DecideForm(MoveForm):
     decision_reason = forms.CharField(
         label="决定理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(MoveForm):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ServeForm(forms.Form):
+class ServeForm(MoveForm):
     service_method = forms.ChoiceField(
         label="送达方式",
         choices=[
@@ -232,7 +240,7 @@ class ServeForm(forms.Form):
     )
 
 
-class ExecuteForm(forms.Form):
+class ExecuteForm(MoveForm):
     paid_amount = forms.DecimalField(
         label="实缴金额（元）", min_value=0, max_value=MAX_FINE * 2, decimal_places=2
     )

@@ -88,6 +88,9 @@ def _clean_case_fields(data: dict) -> dict:
     matter = data["matter"]
     if matter.power_type != PowerType.PENALTY:
         errors["matter"] = ["违法行为应选择权力类型为“行政处罚”的事项。"]
+    item = data.get("discretion_item")
+    if item is not None and item.matter_id != matter.pk:
+        errors["discretion_item"] = ["所选裁量基准不属于该违法行为。"]
     types = [p for p in data.get("penalty_types") or [] if p]
     unknown = [p for p in types if p not in PenaltyType.values]
     if unknown:

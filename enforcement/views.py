@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong.models import DiscretionItem
 from jiaotong.validators import mask_id_number
 from jiaotong.workflow import WorkflowError
 
@@ -233,7 +234,7 @@ def case_detail(request, pk):
             {
                 "name": name,
                 "move": move,
-                "form": form_class(prefix=name, initial=_initial(case, name))
+                "form": form_class(prefix=name, initial=_initial(case, name), case=case)
                 if form_class
                 else None,
             }
@@ -257,6 +258,10 @@ def case_detail(request, pk):
             if case.status not in ("closed", "cancelled")
             else [],
             "review_reasons": rules.review_reasons(case),
+            "benchmarks": DiscretionItem.objects.in_force_on(today).filter(
+                matter=case.matter_id
+            ),
+            "departure": rules.benchmark_departure(case),
             "hearing_right": rules.hearing_right(case),
             "reviews": case.reviews.select_related("reviewer", "submitted_by"),
             "hearings": case.hearings.all(),
@@ -301,7 +306,7 @@ def case_act(request, pk, action):
     form_class = move.get_form()
     data = {}
     if form_class is not None:
-        form = form_class(request.POST, prefix=action)
+        form = form_class(request.POST, prefix=action, case=case)
         if not form.is_valid():
             messages.error(request, _form_errors(form))
             return redirect(case)

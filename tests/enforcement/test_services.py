@@ -331,3 +331,59 @@ def test_extension_moves_the_decision_limit(
         services.case_extend(case=case, by=officer, days=30, reason="案情复杂")
     case = services.case_extend(case=case, by=leader, days=30, reason="案情复杂")
     assert case.decision_due() == due + dt.timedelta(days=30)
+
+
+def test_fine_outside_the_benchmark_needs_a_reason_and_forces_review(
+    officer, officer_pair, penalty_matter
+):
+    from jiaotong.models import DiscretionItem
+
+    item = DiscretionItem.objects.create(
+        code="CLJZ-T-1",
+        matter=penalty_matter,
+        violation="情节一般",
+        fine_min=Decimal("500"),
+        fine_max=Decimal("1500"),
+    )
+    case = services.case_investigate(
+        case=services.case_file(
+            case=new_case(officer, penalty_matter, officer_pair, fine=Decimal("1000")),
+            by=officer,
+        ),
+        by=officer,
+    )
+    with pytest.raises(WorkflowError, match="高于裁量基准上限1500元"):
+        services.case_conclude_investigation(
+            case=case,
+            by=officer,
+            penalty_types=["罚款"],
+            fine=Decimal("2000"),
+            legal_basis="依据",
+            discretion_item=item,
+        )
+    case = services.case_conclude_investigation(
+        case=case,
+        by=officer,
+        penalty_types=["罚款"],
+        fine=Decimal("2000"),
+        legal_basis="依据",
+        discretion_item=item,
+        discretion_departure_reason="多次违法，拒不改正",
+    )
+    assert any("偏离裁量基准" in r for r in services.rules.review_reasons(case))
+    case = services.case_notify(case=case, by=officer)
+    with pytest.raises(WorkflowError, match="未经法制审核"):
+        services.case_decide(case=case, by=officer)
+
+
+def test_benchmark_of_another_violation_is_refused(
+    officer, officer_pair, penalty_matter
+):
+    from jiaotong.models import DiscretionItem
+    from tests.factories import make_matter
+
+    other = make_matter("CF-OTHER", power_type="行政处罚")
+    item = DiscretionItem.objects.create(code="X-1", matter=other, violation="x")
+    with pytest.raises(ValidationError) as exc:
+        new_case(officer, penalty_matter, officer_pair, discretion_item=item)
+    assert "discretion_item" in exc.value.error_dict
