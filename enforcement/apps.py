@@ -53,6 +53,12 @@ class EnforcementConfig(AppConfig):
 
         return ticket_sections(ticket, user)
 
+    def enterprise_sections(self, enterprise, user) -> list[dict]:
+        """The enterprise page's penalty record (cases the user may see)."""
+        from .queues import enterprise_sections
+
+        return enterprise_sections(enterprise, user)
+
     def audit_labels(self) -> dict[str, str]:
         from .workflow import AUDIT_LABELS
 

@@ -119,3 +119,18 @@ def ticket_sections(ticket, user) -> list[dict]:
             else "",
         }
     ]
+
+
+def enterprise_sections(enterprise, user) -> list[dict]:
+    if not user.has_perm("enforcement.view_penaltycase"):
+        return []
+    cases = selectors.case_list(user).filter(enterprise=enterprise)
+    return [
+        {
+            "template": "enforcement/includes/_enterprise_cases.html",
+            "total": cases.count(),
+            "decided": cases.filter(outcome="处罚").count(),
+            "rows": list(cases[:10]),
+            "url": reverse("enforcement:case_list") + f"?q={enterprise.name}",
+        }
+    ]

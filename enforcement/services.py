@@ -709,7 +709,7 @@ def publicity_withdraw(*, record, by, reason):
     return record
 
 
-# --- Certificates -------------------------------------------------------------------
+# --- Officers and certificates -------------------------------------------------------------------
 
 
 def certificates_expire(*, today: dt.date | None = None) -> int:
@@ -733,3 +733,42 @@ def certificates_expire(*, today: dt.date | None = None) -> int:
                 )
                 expired += 1
     return expired
+
+
+@transaction.atomic
+def officer_flag_departure(*, officer, by, reason):
+    """调离/退休: the officer is flagged 待注销 until the certificate is cancelled."""
+    if not by.has_perm("enforcement.change_officer"):
+        raise WorkflowError("您没有维护执法人员的权限。")
+    officer = type(officer).objects.select_for_update().get(pk=officer.pk)
+    officer.pending_cancellation = True
+    officer.pending_reason = required_text(reason, "待注销原因")
+    officer.save(update_fields=["pending_cancellation", "pending_reason"])
+    audit_record(
+        by=by, action="officer_flag", obj=officer, reason=officer.pending_reason
+    )
+    return officer
+
+
+def officers_flag_departed() -> int:
+    """Daily: officers whose account was deactivated (transfer, retirement) while
+    a certificate is still 有效 are flagged 待注销 (the report's problem list)."""
+    from .models import Officer
+
+    flagged = 0
+    for officer in Officer.objects.filter(
+        user__is_active=False,
+        pending_cancellation=False,
+        certificates__status=Certificate.Status.VALID,
+    ).distinct():
+        with transaction.atomic():
+            if Officer.objects.filter(pk=officer.pk, pending_cancellation=False).update(
+                pending_cancellation=True, pending_reason="账户已停用（调离或退休）"
+            ):
+                audit_record(
+                    action="officer_flag",
+                    obj=officer,
+                    reason="账户已停用，执法证待注销",
+                )
+                flagged += 1
+    return flagged

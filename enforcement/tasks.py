@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import case_flag_overdue, certificates_expire
+from .services import case_flag_overdue, certificates_expire, officers_flag_departed
 
 
 @shared_task
@@ -15,8 +15,9 @@ def flag_overdue_cases_task() -> int:
 @shared_task
 def expire_certificates_task() -> int:
     """Daily: certificates past their validity become 过期 (conditional update);
-    the 60/30-day warnings are read live by the home queue and officer list."""
-    return certificates_expire()
+    officers whose account was deactivated are flagged 待注销. The 60/30-day
+    warnings are read live by the home queue and officer list."""
+    return certificates_expire() + officers_flag_departed()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)

@@ -10,7 +10,13 @@ urlpatterns = [
     path("clues/", views.clue_list, name="clue_list"),
     path("reviews/", views.review_queue, name="review_queue"),
     path("officers/", views.officer_list, name="officer_list"),
+    path("officers/<int:pk>/flag/", views.officer_flag, name="officer_flag"),
     path("publicity/", views.publicity_list, name="publicity_list"),
+    path(
+        "publicity/<int:pk>/withdraw/",
+        views.publicity_withdraw,
+        name="publicity_withdraw",
+    ),
     path("publicity/export/", views.publicity_export, name="publicity_export"),
     path(
         "publicity/<int:pk>/publish/",

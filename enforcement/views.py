@@ -17,7 +17,7 @@ from jiaotong.workflow import WorkflowError
 
 from . import forms, rules, selectors, services
 from .filters import CaseFilter
-from .models import PenaltyCase, PublicityRecord
+from .models import Officer, PenaltyCase, PublicityRecord
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 25
@@ -96,8 +96,26 @@ def officer_list(request):
     return render(
         request,
         "enforcement/officer_list.html",
-        {"officers": selectors.officer_roster(request.user)},
+        {
+            "officers": selectors.officer_roster(request.user),
+            "can_flag": request.user.has_perm("enforcement.change_officer"),
+        },
     )
+
+
+@require_POST
+def officer_flag(request, pk):
+    _require(request, "enforcement.change_officer")
+    officer = get_object_or_404(Officer.objects.visible_to(request.user), pk=pk)
+    try:
+        services.officer_flag_departure(
+            officer=officer, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将{officer}标记为待注销。")
+    return redirect("enforcement:officer_list")
 
 
 @require_GET
@@ -436,6 +454,21 @@ def case_print(request, pk, document):
             "申请行政复议，或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。",
         },
     )
+
+
+@require_POST
+def publicity_withdraw(request, pk):
+    _require(request, "enforcement.change_publicityrecord")
+    record = get_object_or_404(selectors.publicity_list(request.user), pk=pk)
+    try:
+        services.publicity_withdraw(
+            record=record, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已撤回公示：{record.decision_no}。")
+    return redirect("enforcement:publicity_list")
 
 
 @require_POST

@@ -45,3 +45,13 @@ def test_lapsed_certificates_expire_once(officer):
     assert tasks.expire_certificates_task() == 1
     assert tasks.expire_certificates_task() == 0
     assert Certificate.objects.get().status == Certificate.Status.EXPIRED
+
+
+def test_deactivated_officer_is_flagged_for_cancellation(officer):
+    record = make_officer(officer, n=4)
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert tasks.expire_certificates_task() == 1
+    assert tasks.expire_certificates_task() == 0
+    record.refresh_from_db()
+    assert record.pending_cancellation

@@ -239,3 +239,56 @@ def test_printable_documents_follow_the_case(client, officer, case):
     ):
         assert part in decision, part
     assert PERSON_ID not in decision
+
+
+def test_enterprise_page_shows_its_penalty_cases(
+    client, officer, officer_pair, penalty_matter
+):
+    from tests.factories import make_enterprise
+
+    firm = make_enterprise("睢县宏运货物运输有限公司")
+    case = new_case(
+        officer,
+        penalty_matter,
+        officer_pair,
+        party_type="法人",
+        party_name=firm.name,
+        party_id_number=firm.credit_code,
+    )
+    login(client, officer)
+    page = client.get(firm.get_absolute_url()).text
+    assert "行政处罚记录" in page and str(case) in page
+
+
+def test_withdrawing_publicity_needs_a_reason(client, officer, case):
+    case = services.case_decide(
+        case=to_notified(case, officer, fine=Decimal("1000")), by=officer
+    )
+    services.publicity_publish(record=case.publicity, by=officer)
+    login(client, officer)
+    url = reverse("enforcement:publicity_withdraw", args=[case.publicity.pk])
+    assert "请填写撤回理由" in client.post(url, {"reason": ""}, follow=True).text
+    client.post(url, {"reason": "复议决定撤销原处罚决定"})
+    case.publicity.refresh_from_db()
+    assert case.publicity.withdrawn_on == timezone.localdate()
+    assert case.publicity.withdraw_due > case.publicity.withdrawn_on
+
+
+def test_system_admin_flags_a_departing_officer(client, officer, org):
+    from enforcement.models import Officer
+
+    make_officer(officer, n=5)
+    sysadmin = make_user("sys", roles=[roles.ROLE_SYSTEM_ADMIN], unit=org["bureau"])
+    login(client, sysadmin)
+    target = Officer.objects.get(user=officer)
+    client.post(
+        reverse("enforcement:officer_flag", args=[target.pk]),
+        {"reason": "调往县公路局"},
+    )
+    target.refresh_from_db()
+    assert target.pending_cancellation and target.pending_reason == "调往县公路局"
+    login(client, officer)
+    assert (
+        client.post(reverse("enforcement:officer_flag", args=[target.pk])).status_code
+        == 403
+    )
