@@ -3,8 +3,10 @@ helper that walks a case through the general procedure."""
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from enforcement import services
@@ -28,6 +30,21 @@ def make_officer(user, *, valid_to=None, status=Certificate.Status.VALID, n=None
         status=status,
     )
     return officer
+
+
+@pytest.fixture(autouse=True)
+def review_catalogue(request):
+    """The review catalogue seeded by migration 0002. Transactional tests flush
+    the tables when they finish (data-migration rows included), so a later
+    transactional test would otherwise find the catalogue empty."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")  # transactional when the marker says so
+    from enforcement.models import ReviewRule
+
+    if not ReviewRule.objects.exists():
+        seed = import_module("enforcement.migrations.0002_seed_review_rules").seed
+        seed(django_apps, None)
 
 
 @pytest.fixture
