@@ -664,6 +664,31 @@ def publicity_open_for_application(*, application, by=None) -> PublicityRecord:
     return record
 
 
+def publicity_collect_licensing(*, since: dt.date | None = None) -> int:
+    """Daily: every licensing decision on a matter marked for publicity gets its
+    publicity record (due 7 working days after the decision). Reads licensing's
+    records — the declared link; licensing never reads enforcement."""
+    from licensing.models import Application
+
+    since = since or timezone.localdate() - dt.timedelta(days=30)
+    decisions = (
+        Application.objects.filter(
+            matter__publicity_required=True,
+            decided_at__isnull=False,
+            decided_at__date__gte=since,
+            is_test=False,
+            publicity__isnull=True,
+        )
+        .exclude(matter__power_type=PowerType.PUBLIC_SERVICE)
+        .select_related("matter")
+    )
+    created = 0
+    for application in decisions.iterator(chunk_size=500):
+        publicity_open_for_application(application=application)
+        created += 1
+    return created
+
+
 @transaction.atomic
 def publicity_publish(*, record, by, published_on=None, channel="信用河南"):
     record = PublicityRecord.objects.select_for_update().get(pk=record.pk)

@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from .services import case_flag_overdue, certificates_expire, officers_flag_departed
+from .services import (
+    case_flag_overdue,
+    certificates_expire,
+    officers_flag_departed,
+    publicity_collect_licensing,
+)
 
 
 @shared_task
@@ -18,6 +23,13 @@ def expire_certificates_task() -> int:
     officers whose account was deactivated are flagged 待注销. The 60/30-day
     warnings are read live by the home queue and officer list."""
     return certificates_expire() + officers_flag_departed()
+
+
+@shared_task
+def collect_licensing_publicity_task() -> int:
+    """Daily: open publicity records for the last 30 days' licensing decisions
+    on matters marked for publicity (get_or_create: a rerun adds nothing)."""
+    return publicity_collect_licensing()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)

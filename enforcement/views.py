@@ -122,8 +122,11 @@ def officer_flag(request, pk):
 def publicity_list(request):
     _require(request, "enforcement.view_publicityrecord")
     records = selectors.publicity_list(request.user)
-    if request.GET.get("state") == "pending":
+    state = request.GET.get("state")
+    if state in ("pending", "overdue"):
         records = records.filter(published_on__isnull=True)
+    if state == "overdue":
+        records = records.filter(due_on__lt=timezone.localdate())
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

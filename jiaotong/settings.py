@@ -318,4 +318,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enforcement.tasks.expire_certificates_task",
         "schedule": 24 * 60 * 60,
     },
+    "enforcement-collect-licensing-publicity": {
+        "task": "enforcement.tasks.collect_licensing_publicity_task",
+        "schedule": 24 * 60 * 60,
+    },
 }

@@ -55,3 +55,34 @@ def test_deactivated_officer_is_flagged_for_cancellation(officer):
     assert tasks.expire_certificates_task() == 0
     record.refresh_from_db()
     assert record.pending_cancellation
+
+
+def test_licensing_decisions_marked_for_publicity_get_a_record_once(org, clerk):
+    from enforcement.models import PublicityRecord
+    from licensing.models import Application
+    from tests.factories import make_matter
+
+    from .conftest import PERSON_ID
+
+    published = make_matter("XK-P", power_type="行政许可", publicity_required=True)
+    quiet = make_matter("XK-Q", power_type="行政许可", publicity_required=False)
+    now = timezone.now()
+    for n, matter in enumerate((published, quiet), start=1):
+        Application.objects.create(
+            number=f"SXJT-T-{n}",
+            matter=matter,
+            applicant_name="睢县某公司",
+            applicant_type="自然人",
+            applicant_id_number=PERSON_ID,
+            unit=org["window"],
+            status="closed",
+            received_at=now - dt.timedelta(days=3),
+            decided_at=now - dt.timedelta(days=1),
+            result="准予",
+            completed_at=now - dt.timedelta(days=1),
+        )
+    assert tasks.collect_licensing_publicity_task() == 1
+    assert tasks.collect_licensing_publicity_task() == 0
+    record = PublicityRecord.objects.get()
+    assert record.kind == "许可" and record.application.matter == published
+    assert record.due_on > record.decision_date

@@ -292,3 +292,25 @@ def test_system_admin_flags_a_departing_officer(client, officer, org):
         client.post(reverse("enforcement:officer_flag", args=[target.pk])).status_code
         == 403
     )
+
+
+def test_clock_filter_finds_overdue_and_nearly_due_cases(
+    client, officer, officer_pair, penalty_matter
+):
+    cases = [
+        services.case_file(
+            case=new_case(officer, penalty_matter, officer_pair), by=officer
+        )
+        for _ in range(3)
+    ]
+    for case, days in zip(cases, (95, 80, 10), strict=True):
+        PenaltyCase.objects.filter(pk=case.pk).update(
+            filed_at=timezone.now() - dt.timedelta(days=days)
+        )
+    login(client, officer)
+    url = reverse("enforcement:case_list")
+    red = client.get(url, {"clock": "red"}).text
+    yellow = client.get(url, {"clock": "yellow"}).text
+    assert cases[0].number in red and cases[1].number not in red
+    assert cases[1].number in yellow and cases[0].number not in yellow
+    assert cases[2].number not in red + yellow
