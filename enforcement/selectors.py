@@ -43,11 +43,6 @@ def my_open_cases(user) -> QuerySet[PenaltyCase]:
     )
 
 
-def overdue_cases(user, today: dt.date | None = None) -> list[PenaltyCase]:
-    today = today or timezone.localdate()
-    return [c for c in open_cases(user) if c.clock_state(today) == "red"]
-
-
 def review_queue(user) -> QuerySet[PenaltyCase]:
     """Cases waiting for 法制审核, oldest submission first."""
     return (
@@ -67,6 +62,34 @@ def case_timeline(case: PenaltyCase) -> list[AuditEvent]:
         event.from_label = status_labels.get(event.from_state, event.from_state)
         event.to_label = status_labels.get(event.to_state, event.to_state)
     return events
+
+
+def case_file(case: PenaltyCase, today: dt.date) -> dict:
+    """Everything the case page shows about the case itself: its records, the
+    rules that apply to it and its history."""
+    from jiaotong.models import DiscretionItem
+
+    from . import rules
+
+    return {
+        "officers": case.officers.select_related("user"),
+        "officer_problems": rules.officer_problems(case, today)
+        if case.status not in (S.CLOSED, S.CANCELLED)
+        else [],
+        "review_reasons": rules.review_reasons(case),
+        "departure": rules.benchmark_departure(case),
+        "hearing_right": rules.hearing_right(case),
+        "benchmarks": DiscretionItem.objects.in_force_on(today).filter(
+            matter=case.matter_id
+        ),
+        "reviews": case.reviews.select_related("reviewer", "submitted_by"),
+        "hearings": case.hearings.all(),
+        "extensions": case.extensions.select_related("approved_by"),
+        "publicity": PublicityRecord.objects.filter(case=case).first(),
+        "evidence": case.evidence.select_related("uploaded_by"),
+        "timeline": case_timeline(case),
+        "clock": case.clock_state(today),
+    }
 
 
 def officer_roster(user, today: dt.date | None = None) -> list[Officer]:

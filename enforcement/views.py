@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong.models import DiscretionItem
 from jiaotong.validators import mask_id_number
 from jiaotong.workflow import WorkflowError
 
@@ -243,75 +242,63 @@ def _initial(case: PenaltyCase, action: str) -> dict:
     return {}
 
 
-@require_GET
-def case_detail(request, pk):
-    case = _visible_case(request, pk)
-    user = request.user
-    actions = []
+def _moves(case: PenaltyCase, user) -> list[dict]:
+    """The moves this user may make now, each with its (unbound) form."""
+    moves = []
     for name in CASE_WORKFLOW.allowed_actions(case, user):
         move = CASE_WORKFLOW[name]
         form_class = move.get_form()
-        actions.append(
-            {
-                "name": name,
-                "move": move,
-                "form": form_class(prefix=name, initial=_initial(case, name), case=case)
-                if form_class
-                else None,
-            }
+        form = (
+            form_class(prefix=name, initial=_initial(case, name), case=case)
+            if form_class
+            else None
         )
+        moves.append({"name": name, "move": move, "form": form})
+    return moves
+
+
+def _controls(case: PenaltyCase, user) -> dict:
+    """What the case page offers this user besides the moves (booleans and
+    forms computed here, so the template tests no roles)."""
+    open_case = case.status not in ("closed", "cancelled")
+    decided = case.status in ("decided", "served", "executed", "closed", "cancelled")
+    may_decide = case.status in CASE_WORKFLOW["decide"].sources and user.has_perm(
+        "enforcement.decide_penaltycase"
+    )
+    return {
+        "actions": _moves(case, user),
+        "decide_refusal": CASE_WORKFLOW.refusal(case, "decide", user)
+        if may_decide
+        else None,
+        "can_edit": user.has_perm("enforcement.change_penaltycase") and not decided,
+        "can_publish": user.has_perm("enforcement.change_publicityrecord"),
+        "evidence_form": forms.EvidenceForm()
+        if user.has_perm("enforcement.add_evidence") and open_case
+        else None,
+        "extend_form": forms.ExtendForm()
+        if user.has_perm("enforcement.approve_extension")
+        and case.filed_at
+        and not case.decided_at
+        else None,
+        "show_evidence": user.has_perm("enforcement.view_evidence"),
+    }
+
+
+@require_GET
+def case_detail(request, pk):
+    case = _visible_case(request, pk)
     today = timezone.localdate()
-    decide_refusal = (
-        CASE_WORKFLOW.refusal(case, "decide", user)
-        if case.status in CASE_WORKFLOW["decide"].sources
-        and user.has_perm("enforcement.decide_penaltycase")
-        else None
-    )
-    return render(
-        request,
-        "enforcement/case_detail.html",
-        {
-            "case": case,
-            "actions": actions,
-            "decide_refusal": decide_refusal,
-            "officers": case.officers.select_related("user"),
-            "officer_problems": rules.officer_problems(case, today)
-            if case.status not in ("closed", "cancelled")
-            else [],
-            "review_reasons": rules.review_reasons(case),
-            "benchmarks": DiscretionItem.objects.in_force_on(today).filter(
-                matter=case.matter_id
-            ),
-            "departure": rules.benchmark_departure(case),
-            "hearing_right": rules.hearing_right(case),
-            "reviews": case.reviews.select_related("reviewer", "submitted_by"),
-            "hearings": case.hearings.all(),
-            "extensions": case.extensions.select_related("approved_by"),
-            "publicity": PublicityRecord.objects.filter(case=case).first(),
-            "evidence": case.evidence.select_related("uploaded_by")
-            if user.has_perm("enforcement.view_evidence")
-            else [],
-            "evidence_form": forms.EvidenceForm()
-            if user.has_perm("enforcement.add_evidence")
-            and case.status not in ("closed", "cancelled")
-            else None,
-            "timeline": selectors.case_timeline(case),
-            "masked_id": mask_id_number(case.party_id_number),
-            "documents": available_documents(case),
-            "clock": case.clock_state(today),
-            "today": today,
-            "can_edit": user.has_perm("enforcement.change_penaltycase")
-            and case.status
-            not in ("decided", "served", "executed", "closed", "cancelled"),
-            "extend_form": forms.ExtendForm()
-            if user.has_perm("enforcement.approve_extension")
-            and case.filed_at
-            and not case.decided_at
-            else None,
-            "can_publish": user.has_perm("enforcement.change_publicityrecord"),
-            "publish_form": forms.PublishForm(),
-        },
-    )
+    context = {
+        **selectors.case_file(case, today),
+        **_controls(case, request.user),
+        "case": case,
+        "masked_id": mask_id_number(case.party_id_number),
+        "documents": available_documents(case),
+        "today": today,
+    }
+    if not context["show_evidence"]:
+        context["evidence"] = []
+    return render(request, "enforcement/case_detail.html", context)
 
 
 @require_POST
