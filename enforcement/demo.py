@@ -444,7 +444,7 @@ def _load_cases(rng: random.Random, officers: list[Officer]) -> dict:
             action="case_create",
             obj=case,
             to_state=case.status,
-            reason=f"{YEAR}年度演示案件",
+            reason=f"演示数据：{YEAR}年度历史案件，办理过程未逐步记录",
         )
     return {
         "decided": len(publicity),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jiaotong.models import AuditEvent
@@ -28,7 +28,8 @@ def case_list(user) -> QuerySet[PenaltyCase]:
     return (
         PenaltyCase.objects.visible_to(user)
         .select_related("matter", "unit")
-        .order_by("-created_at", "-id")
+        # drafts (not yet numbered) first, then the latest filings
+        .order_by(F("filed_at").desc(nulls_first=True), "-id")
     )
 
 
@@ -99,6 +100,7 @@ def officer_roster(user, today: dt.date | None = None) -> list[Officer]:
     officers = list(
         Officer.objects.visible_to(user)
         .select_related("user", "user__unit")
+        .order_by("user__unit__path", "user__username")
         .prefetch_related(
             Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to"))
         )

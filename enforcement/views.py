@@ -242,6 +242,13 @@ def _initial(case: PenaltyCase, action: str) -> dict:
     return {}
 
 
+def _party_code(case: PenaltyCase) -> str:
+    """Natural persons' ID numbers are masked (PIPL); credit codes are public."""
+    if case.party_type == "自然人":
+        return mask_id_number(case.party_id_number)
+    return case.party_id_number
+
+
 def _moves(case: PenaltyCase, user) -> list[dict]:
     """The moves this user may make now, each with its (unbound) form."""
     moves = []
@@ -292,7 +299,7 @@ def case_detail(request, pk):
         **selectors.case_file(case, today),
         **_controls(case, request.user),
         "case": case,
-        "masked_id": mask_id_number(case.party_id_number),
+        "masked_id": _party_code(case),
         "documents": available_documents(case),
         "today": today,
     }
@@ -432,9 +439,7 @@ def case_print(request, pk, document):
             "issued": getattr(case, field),
             "bureau_name": f"{county}交通运输局",
             "violation": case.matter.name.removeprefix("对").removesuffix("的行政处罚"),
-            "masked_id": mask_id_number(case.party_id_number)
-            if case.party_type == "自然人"
-            else case.party_id_number,
+            "masked_id": _party_code(case),
             "officers": [str(o) for o in case.officers.select_related("user")],
             "evidence_names": "、".join(case.evidence.values_list("title", flat=True)),
             "hearing_right": rules.hearing_right(case),
