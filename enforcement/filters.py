@@ -1,38 +1,16 @@
 """The case list's filters and search."""
 
-import datetime as dt
-
 import django_filters
 from django import forms
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
-from django.utils import timezone
+from django.db.models import Q
 
 from jiaotong.models import Matter
 from jiaotong.models.registry import PowerType
 
-from .models import (
-    CLOCK_WARN_DAYS,
-    DECIDED_STATES,
-    DECISION_DAYS,
-    CaseSource,
-    Outcome,
-    PenaltyCase,
-    Procedure,
-)
+from . import selectors
+from .models import CaseSource, Outcome, PenaltyCase, Procedure
 
 CLOCK_CHOICES = (("red", "已超期"), ("yellow", "临近期限（15日内）"))
-
-
-def with_decision_due(queryset):
-    """``decision_due_at``: 立案 time + 90 days + approved extensions, in the DB."""
-    return queryset.annotate(
-        decision_due_at=ExpressionWrapper(
-            F("filed_at")
-            + Value(dt.timedelta(days=DECISION_DAYS))
-            + F("extension_days") * Value(dt.timedelta(days=1)),
-            output_field=DateTimeField(),
-        )
-    )
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -101,17 +79,4 @@ class CaseFilter(django_filters.FilterSet):
         )
 
     def by_clock(self, queryset, name, value):
-        """The same marks as ``PenaltyCase.clock_state``, as a database filter."""
-        today = timezone.localdate()
-        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
-        running = with_decision_due(
-            queryset.filter(filed_at__isnull=False, decided_at__isnull=True).exclude(
-                status__in=DECIDED_STATES
-            )
-        )
-        if value == "red":
-            return running.filter(decision_due_at__lt=midnight)
-        return running.filter(
-            decision_due_at__gte=midnight,
-            decision_due_at__lt=midnight + dt.timedelta(days=CLOCK_WARN_DAYS + 1),
-        )
+        return selectors.on_the_clock(queryset, value)

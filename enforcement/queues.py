@@ -32,24 +32,21 @@ def home_queues(user) -> list[dict]:
             }
         )
     if user.has_perm("enforcement.view_penaltycase"):
-        late = [
-            c
-            for c in selectors.open_cases(user)
-            if c.clock_state(today) in ("red", "yellow")
-        ]
-        if late:
+        late = selectors.on_the_clock(selectors.case_list(user), "late", today)
+        count = late.count()
+        if count:
             queues.append(
                 {
                     "title": "办案期限预警（90日）",
-                    "url": reverse("enforcement:case_list"),
-                    "count": len(late),
+                    "url": reverse("enforcement:case_list") + "?clock=red",
+                    "count": count,
                     "rows": [
                         {
                             "label": f"{c} {c.party_name}",
                             "url": c.get_absolute_url(),
                             "due": c.decision_due(),
                         }
-                        for c in late[:5]
+                        for c in late.order_by("decision_due_at")[:5]
                     ],
                 }
             )

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from jiaotong.models import AuditEvent
 
 from .models import (
+    CLOCK_WARN_DAYS,
     DECIDED_STATES,
+    DECISION_DAYS,
     Certificate,
     Officer,
     PenaltyCase,
@@ -42,6 +53,38 @@ def my_open_cases(user) -> QuerySet[PenaltyCase]:
     return (
         open_cases(user).filter(Q(officers__user=user) | Q(created_by=user)).distinct()
     )
+
+
+def with_decision_due(queryset):
+    """``decision_due_at``: 立案 time + 90 days + approved extensions, in the DB."""
+    return queryset.annotate(
+        decision_due_at=ExpressionWrapper(
+            F("filed_at")
+            + Value(dt.timedelta(days=DECISION_DAYS))
+            + F("extension_days") * Value(dt.timedelta(days=1)),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def on_the_clock(queryset, state: str, today: dt.date | None = None):
+    """Undecided cases past their limit ('red'), within 15 days of it
+    ('yellow') or either ('late'): ``PenaltyCase.clock_state`` in the database."""
+    today = today or timezone.localdate()
+    midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    running = with_decision_due(
+        queryset.filter(filed_at__isnull=False, decided_at__isnull=True).exclude(
+            status__in=DECIDED_STATES
+        )
+    )
+    horizon = midnight + dt.timedelta(days=CLOCK_WARN_DAYS + 1)
+    if state == "red":
+        return running.filter(decision_due_at__lt=midnight)
+    if state == "yellow":
+        return running.filter(
+            decision_due_at__gte=midnight, decision_due_at__lt=horizon
+        )
+    return running.filter(decision_due_at__lt=horizon)
 
 
 def review_queue(user) -> QuerySet[PenaltyCase]:

@@ -314,3 +314,18 @@ def test_clock_filter_finds_overdue_and_nearly_due_cases(
     assert cases[0].number in red and cases[1].number not in red
     assert cases[1].number in yellow and cases[0].number not in yellow
     assert cases[2].number not in red + yellow
+
+
+def test_home_warns_of_cases_near_or_past_the_limit(
+    client, officer, officer_pair, penalty_matter
+):
+    case = services.case_file(
+        case=new_case(officer, penalty_matter, officer_pair), by=officer
+    )
+    login(client, officer)
+    assert "办案期限预警" not in client.get(reverse("home")).text
+    PenaltyCase.objects.filter(pk=case.pk).update(
+        filed_at=timezone.now() - dt.timedelta(days=85)
+    )
+    home = client.get(reverse("home")).text
+    assert "办案期限预警" in home and case.number in home
