@@ -28,6 +28,12 @@ def _general_only(case, user) -> str | None:
     return None
 
 
+def _investigation_guard(case, user) -> str | None:
+    """Investigation steps are taken by ≥ 2 officers with valid certificates on
+    the day (APL arts. 42, 55)."""
+    return _general_only(case, user) or _first(rules.officer_problems(case))
+
+
 def _file_guard(case, user) -> str | None:
     problems = rules.officer_problems(case)
     if case.procedure == Procedure.SIMPLE:
@@ -106,7 +112,7 @@ CASE_WORKFLOW = Workflow(
             CHANGE,
             service=SVC + "case_investigate",
             done="已开始调查取证。",
-            guard=_general_only,
+            guard=_investigation_guard,
         ),
         "conclude_investigation": Transition(
             "调查终结",
@@ -116,7 +122,7 @@ CASE_WORKFLOW = Workflow(
             service=SVC + "case_conclude_investigation",
             form=FORMS + "ConcludeInvestigationForm",
             done="调查终结，已确定拟处罚意见。",
-            guard=_general_only,
+            guard=_investigation_guard,
         ),
         "notify": Transition(
             "事先告知",

@@ -387,3 +387,17 @@ def test_benchmark_of_another_violation_is_refused(
     with pytest.raises(ValidationError) as exc:
         new_case(officer, penalty_matter, officer_pair, discretion_item=item)
     assert "discretion_item" in exc.value.error_dict
+
+
+def test_investigation_steps_need_two_valid_officers_on_the_day(
+    officer, officer_pair, penalty_matter
+):
+    case = services.case_file(
+        case=new_case(officer, penalty_matter, officer_pair), by=officer
+    )
+    Certificate.objects.filter(officer=officer_pair[1]).update(
+        valid_to=timezone.localdate() - dt.timedelta(days=1),
+        issued_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    with pytest.raises(WorkflowError, match="没有有效的执法证"):
+        services.case_investigate(case=case, by=officer)
