@@ -303,6 +303,7 @@ def _load_cases(rng: random.Random, officers: list[Officer]) -> dict:
         if kind == "simple":
             case.decided_at = filed_at + dt.timedelta(minutes=rng.randint(20, 60))
             case.served_at = case.decided_at
+            case.copy_filed_at = case.decided_at + dt.timedelta(days=rng.randint(1, 4))
             case.service_method = "直接送达"
         elif kind != "open":
             case.investigation_started_at = filed_at + dt.timedelta(hours=2)

@@ -373,6 +373,9 @@ class PenaltyCase(models.Model):
     discussion_record = models.TextField(_("集体讨论记录"), blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     decision_reason = models.TextField(_("决定理由"), blank=True)
+    copy_filed_at = models.DateTimeField(
+        _("当场处罚决定书备案时间"), null=True, blank=True
+    )
     served_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=20, blank=True)
     paid_at = models.DateTimeField(_("缴款/履行时间"), null=True, blank=True)

@@ -48,6 +48,7 @@ WF = CASE_WORKFLOW
 S = PenaltyCase.Status
 NUMBER_FORMAT = "睢交罚〔{year}〕{n}号"
 COMPLAINT_CATEGORIES = ("投诉", "举报")
+COPY_FILING_WD = 5  # 简易程序决定书备案 (TEPR art. 61(8))
 
 
 # --- Case numbers -------------------------------------------------------------------
@@ -469,6 +470,33 @@ def case_execute(*, case, by, paid_amount):
             f"{f'，加处罚款 {extra:.2f} 元' if extra else ''}），实缴金额不足。"
         )
     return WF.finish(case, "execute", by, reason=f"实缴 {paid_amount:.2f} 元")
+
+
+@transaction.atomic
+def case_file_copy(*, case, by):
+    """简易程序: the on-the-spot decision's copy is filed with the agency within
+    5 (working) days of the decision (TEPR art. 61); a late filing is recorded
+    and says so."""
+    if not by.has_perm("enforcement.change_penaltycase"):
+        raise WorkflowError("您没有办理案件的权限。")
+    case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
+    if case.procedure != Procedure.SIMPLE or case.decided_at is None:
+        raise WorkflowError("只有已当场作出决定的简易程序案件需要备案。")
+    if case.copy_filed_at is not None:
+        raise WorkflowError(
+            f"已于 {timezone.localdate(case.copy_filed_at):%Y-%m-%d} 备案。"
+        )
+    case.copy_filed_at = timezone.now()
+    case.save(update_fields=["copy_filed_at", "updated_at"])
+    due = add_working_days(timezone.localdate(case.decided_at), COPY_FILING_WD)
+    late = timezone.localdate(case.copy_filed_at) > due
+    audit_record(
+        by=by,
+        action="case_copy_filed",
+        obj=case,
+        reason=f"逾期备案（应于{due:%Y-%m-%d}前）" if late else "按期备案",
+    )
+    return case
 
 
 @transaction.atomic

@@ -288,6 +288,10 @@ def _controls(case: PenaltyCase, user) -> dict:
         and not case.decided_at
         else None,
         "show_evidence": user.has_perm("enforcement.view_evidence"),
+        "can_file_copy": user.has_perm("enforcement.change_penaltycase")
+        and case.procedure == "简易程序"
+        and case.decided_at is not None
+        and case.copy_filed_at is None,
     }
 
 
@@ -332,6 +336,19 @@ def case_act(request, pk, action):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, move.done.format(obj=case))
+    return redirect(case)
+
+
+@require_POST
+def case_file_copy(request, pk):
+    _require(request, "enforcement.change_penaltycase")
+    case = _visible_case(request, pk)
+    try:
+        services.case_file_copy(case=case, by=request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已将当场处罚决定书备案。")
     return redirect(case)
 
 

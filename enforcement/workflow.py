@@ -92,6 +92,16 @@ def _no_penalty_guard(case, user) -> str | None:
     return _general_only(case, user)
 
 
+def _close_guard(case, user) -> str | None:
+    if (
+        case.procedure == Procedure.SIMPLE
+        and case.outcome == "处罚"
+        and case.copy_filed_at is None
+    ):
+        return "简易程序案件须先将当场处罚决定书报所属行政机关备案，才能结案。"
+    return None
+
+
 CASE_WORKFLOW = Workflow(
     object_name="case",
     audit_prefix="case",
@@ -264,6 +274,7 @@ CASE_WORKFLOW = Workflow(
             CHANGE,
             service=SVC + "case_close",
             done="已结案。",
+            guard=_close_guard,
         ),
         "cancel": Transition(
             "撤销立案",
@@ -286,6 +297,7 @@ AUDIT_LABELS = {
     "case_create": "登记案件",
     "case_update": "修改案件",
     "case_extend": "批准延期",
+    "case_copy_filed": "当场处罚决定书备案",
     "case_evidence": "上传证据",
     "case_overdue": "标记超期",
     "publicity_publish": "公示",

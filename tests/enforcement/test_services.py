@@ -401,3 +401,27 @@ def test_investigation_steps_need_two_valid_officers_on_the_day(
     )
     with pytest.raises(WorkflowError, match="没有有效的执法证"):
         services.case_investigate(case=case, by=officer)
+
+
+def test_simplified_case_closes_only_after_its_copy_is_filed(
+    officer, officer_pair, penalty_matter
+):
+    case = new_case(
+        officer,
+        penalty_matter,
+        officer_pair[:1],
+        procedure="简易程序",
+        fine=Decimal("100"),
+    )
+    case = services.case_decide(
+        case=services.case_file(case=case, by=officer), by=officer
+    )
+    case = services.case_serve(case=case, by=officer, service_method="直接送达")
+    case = services.case_execute(case=case, by=officer, paid_amount=Decimal("100"))
+    with pytest.raises(WorkflowError, match="备案"):
+        services.case_close(case=case, by=officer)
+    case = services.case_file_copy(case=case, by=officer)
+    assert AuditEvent.objects.get(action="case_copy_filed").reason == "按期备案"
+    with pytest.raises(WorkflowError, match="已于"):
+        services.case_file_copy(case=case, by=officer)
+    assert services.case_close(case=case, by=officer).status == S.CLOSED
