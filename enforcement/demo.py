@@ -24,12 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiaotong import roles
-from jiaotong.audit import audit_record
-from jiaotong.indicators import LOCAL_TZ
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.workdays import add_working_days
+from jiaotong.metrics.registry import LOCAL_TZ
 from jiaotong.models import Enterprise, Matter, OrgUnit, User
-from jiaotong.models.registry import Industry, PowerType
+from jiaotong.registry.models import Industry, PowerType
 from jiaotong.validators import resident_id_check_char, validate_plate
-from jiaotong.workdays import add_working_days
 
 from .models import (
     CaseSequence,

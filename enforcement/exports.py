@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from jiaotong.jobs import export_job_create, export_job_enqueue
+from jiaotong.jobs.services import export_job_create, export_job_enqueue
 from jiaotong.models import ExportJob
 from jiaotong.validators import mask_id_number
 

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from jiaotong.models import Matter
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 
 from . import selectors
 from .models import CaseSource, Outcome, PenaltyCase, Procedure

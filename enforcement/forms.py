@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from jiaotong.models import DiscretionItem, Enterprise, Matter
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 
 from .models import (
     MAX_EXTENSION_DAYS,

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import Enterprise, OrgUnit
-from jiaotong.workdays import add_working_days
 
 from .models import LegalReview, Outcome, PenaltyCase, PublicityRecord
 

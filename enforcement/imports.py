@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from jiaotong.imports import (
+from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,
@@ -14,7 +14,7 @@ from jiaotong.imports import (
     text,
 )
 from jiaotong.models import Matter
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 from jiaotong.validators import validate_id_for_party, validate_plate
 
 from .import_services import REVIEW_RESULTS, ImportedCase, case_import_row

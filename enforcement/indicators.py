@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from jiaotong.indicators import LOCAL_TZ, indicator, rate, year_bounds
+from jiaotong.metrics.registry import LOCAL_TZ, indicator, rate, year_bounds
 
 from .models import DECISION_DAYS, LegalReview, Outcome, PenaltyCase, Procedure
 from .models import PublicityRecord as Publicity

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from jiaotong.params import get_param
+from jiaotong.calendar.params import get_param
 
 from .models import (
     SIMPLE_PENALTIES,
@@ -107,7 +107,7 @@ def hearing_right(case: PenaltyCase) -> bool:
 
 
 def hearing_request_deadline(case: PenaltyCase) -> dt.date | None:
-    from jiaotong.workdays import add_working_days
+    from jiaotong.calendar.workdays import add_working_days
 
     if case.notified_at is None:
         return None

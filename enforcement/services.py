@@ -17,13 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.params import get_param
+from jiaotong.calendar.workdays import add_working_days
+from jiaotong.imports.uploads import check_upload
 from jiaotong.models import Enterprise
-from jiaotong.models.registry import PowerType
-from jiaotong.params import get_param
-from jiaotong.uploads import check_upload
+from jiaotong.registry.models import PowerType
 from jiaotong.validators import validate_id_for_party, validate_plate
-from jiaotong.workdays import add_working_days
 from jiaotong.workflow import WorkflowError, required_text
 
 from . import rules

@@ -34,7 +34,7 @@ def collect_licensing_publicity_task() -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
 def publicity_batch_task(self, job_id: int) -> None:
-    from jiaotong.jobs import export_job_run
+    from jiaotong.jobs.services import export_job_run
 
     from .exports import build_publicity_batch
 

@@ -11,11 +11,11 @@ import jiaotong
 from enforcement import demo
 from enforcement.models import Certificate, LegalReview, Officer, PenaltyCase
 from jiaotong import demo as jiaotong_demo
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 from jiaotong.validators import validate_id_for_party, validate_plate
 from licensing import demo as licensing_demo
 
-CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from enforcement import services
 from enforcement.exports import PUBLICITY_KIND, build_publicity_batch
-from jiaotong.jobs import export_job_create, export_job_run
+from jiaotong.jobs.services import export_job_create, export_job_run
 from jiaotong.models import ExportJob
 
 from .conftest import PERSON_ID, new_case, to_notified

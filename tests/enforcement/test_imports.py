@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from enforcement.models import LegalReview, PenaltyCase, PublicityRecord
-from jiaotong.imports import run_import
-from jiaotong.indicators import compute
+from jiaotong.imports.framework import run_import
+from jiaotong.metrics.registry import compute
 from tests.factories import credit_code, make_matter
 
 from .conftest import PERSON_ID

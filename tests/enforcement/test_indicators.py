@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from enforcement.models import LegalReview, PenaltyCase, PublicityRecord
-from jiaotong.indicators import LOCAL_TZ, compute
+from jiaotong.metrics.registry import LOCAL_TZ, compute
 from licensing.models import Application
 from tests.factories import make_matter
 

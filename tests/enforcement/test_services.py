@@ -11,8 +11,8 @@ from django.utils import timezone
 from enforcement import services
 from enforcement.models import Certificate, LegalReview, PenaltyCase, PublicityRecord
 from enforcement.workflow import CASE_WORKFLOW
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import AuditEvent
-from jiaotong.workdays import add_working_days
 from jiaotong.workflow import WorkflowError
 from tests.factories import credit_code, make_enterprise
 

@@ -1,4 +1,4 @@
-"""The year-end workbook: written by jiaotong.report, read back with openpyxl."""
+"""The year-end workbook: written by jiaotong.reports.builder, read back with openpyxl."""
 
 import datetime as dt
 import zipfile
@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from jiaotong.indicators import compute, registered
+from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import AuditEvent
-from jiaotong.report import (
+from jiaotong.reports.builder import (
     SUMMARY_HEADERS,
     SUMMARY_TITLE,
     _cell,
