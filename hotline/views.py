@@ -2,6 +2,7 @@
 with its actions, the list, notices and the deadline rules. Thin views: every
 write is a POST that calls one service."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -145,8 +146,21 @@ def _render_detail(request, ticket: Ticket, revealed_phone: str | None = None):
         else None,
         "attachment_form": forms.AttachmentForm() if can_attach else None,
         "reveal_form": actions.ReasonForm(label="查看理由", prefix="reveal"),
+        "sections": _ticket_sections(ticket, user),
     }
     return render(request, "hotline/ticket_detail.html", context)
+
+
+def _ticket_sections(ticket, user) -> list[dict]:
+    """What other apps record about this ticket (e.g. the penalty cases opened
+    from it), contributed through ``AppConfig.ticket_sections(ticket, user)``
+    returning ``{"template": ..., ...}`` items, so hotline never imports them."""
+    sections = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "ticket_sections", None)
+        if callable(provider):
+            sections.extend(provider(ticket, user) or [])
+    return sections
 
 
 @require_GET

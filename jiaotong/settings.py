@@ -314,4 +314,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.flag_overdue_tickets_task",
         "schedule": 24 * 60 * 60,
     },
+    "enforcement-flag-overdue": {
+        "task": "enforcement.tasks.flag_overdue_cases_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "enforcement-expire-certificates": {
+        "task": "enforcement.tasks.expire_certificates_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "enforcement-collect-licensing-publicity": {
+        "task": "enforcement.tasks.collect_licensing_publicity_task",
+        "schedule": 24 * 60 * 60,
+    },
 }

@@ -1,0 +1,163 @@
+"""The enforcement figures (enforcement.*) of spec/indicators.md, each one
+aggregate query; years are Asia/Shanghai calendar years."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import TruncDate
+
+from jiaotong.dates import LOCAL_TZ, year_bounds
+from jiaotong.metrics.registry import indicator, rate
+
+from .models import DECISION_DAYS, LegalReview, Outcome, PenaltyCase, Procedure
+from .models import PublicityRecord as Publicity
+
+
+def _scoped(org):
+    cases = PenaltyCase.objects.counted()
+    if org is not None:
+        cases = cases.filter(unit__path__startswith=org.path)
+    return cases
+
+
+def decided_cases(year: int, org=None):
+    """Cases with a penalty decision (not 不予处罚, not 撤销立案) dated in Y."""
+    start, end = year_bounds(year)
+    return _scoped(org).filter(
+        outcome=Outcome.PENALTY, decided_at__gte=start, decided_at__lt=end
+    )
+
+
+@indicator("enforcement.cases")
+def enforcement_cases(year: int, org=None) -> int:
+    return decided_cases(year, org).count()
+
+
+@indicator("enforcement.cases_published_rate")
+def enforcement_cases_published_rate(year: int, org=None):
+    counts = decided_cases(year, org).aggregate(
+        total=Count("pk"),
+        published=Count("pk", filter=Q(publicity__published_on__isnull=False)),
+    )
+    return rate(counts["published"], counts["total"])
+
+
+@indicator("enforcement.licensing_published")
+def enforcement_licensing_published(year: int, org=None) -> int:
+    records = Publicity.objects.filter(
+        kind=Publicity.Kind.LICENSING,
+        published_on__gte=dt.date(year, 1, 1),
+        published_on__lte=dt.date(year, 12, 31),
+        application__is_test=False,
+    )
+    if org is not None:
+        records = records.filter(application__unit__path__startswith=org.path)
+    return records.count()
+
+
+@indicator("enforcement.legal_reviews")
+def enforcement_legal_reviews(year: int, org=None) -> int:
+    start, end = year_bounds(year)
+    reviews = LegalReview.objects.filter(
+        concluded_at__gte=start,
+        concluded_at__lt=end,
+        case__in=_scoped(org).values("pk"),
+    )
+    return reviews.aggregate(n=Count("case", distinct=True))["n"]
+
+
+@indicator("enforcement.fines_total")
+def enforcement_fines_total(year: int, org=None) -> Decimal:
+    total = decided_cases(year, org).aggregate(total=Sum("fine"))["total"]
+    return total if total is not None else Decimal("0")
+
+
+def overdue_decided(year: int, org=None):
+    """General-procedure decisions more than 90 calendar days (plus approved
+    extensions) after 立案, compared as local dates."""
+    allowed = ExpressionWrapper(
+        Value(dt.timedelta(days=DECISION_DAYS))
+        + F("extension_days") * Value(dt.timedelta(days=1)),
+        output_field=DurationField(),
+    )
+    return (
+        decided_cases(year, org)
+        .filter(procedure=Procedure.GENERAL, filed_at__isnull=False)
+        .annotate(
+            filed_on=TruncDate("filed_at", tzinfo=LOCAL_TZ),
+            decided_on=TruncDate("decided_at", tzinfo=LOCAL_TZ),
+        )
+        .annotate(
+            took=ExpressionWrapper(
+                F("decided_on") - F("filed_on"), output_field=DurationField()
+            )
+        )
+        .filter(took__gt=allowed)
+    )
+
+
+@indicator("enforcement.overdue_cases")
+def enforcement_overdue_cases(year: int, org=None) -> int:
+    return overdue_decided(year, org).count()
+
+
+def report_sheets(year: int, org) -> list[tuple[str, list[str], object]]:
+    """The penalty decisions behind enforcement.*; natural persons' IDs masked."""
+    from jiaotong.validators import mask_id_number
+
+    rows = (
+        decided_cases(year, org)
+        .order_by("decided_at", "pk")
+        .values_list(
+            "number",
+            "procedure",
+            "source",
+            "party_name",
+            "party_type",
+            "party_id_number",
+            "plate",
+            "matter__name",
+            "penalty_types",
+            "fine",
+            "filed_at",
+            "decided_at",
+            "publicity__published_on",
+            "unit__name",
+        )
+    )
+
+    def masked():
+        for row in rows.iterator(chunk_size=2000):
+            row = list(row)
+            if row[4] == "自然人":
+                row[5] = mask_id_number(row[5])
+            yield tuple(row)
+
+    headers = [
+        "案件编号",
+        "程序类型",
+        "案件来源",
+        "当事人",
+        "当事人类型",
+        "证件号码",
+        "车牌号",
+        "违法行为",
+        "处罚种类",
+        "罚款金额",
+        "立案时间",
+        "决定时间",
+        "公示日期",
+        "办案单位",
+    ]
+    return [("行政处罚决定", headers, masked())]
