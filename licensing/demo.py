@@ -128,6 +128,7 @@ FILING_REFORMS = [
 ]
 FILING_DOCUMENT = "豫交文〔2023〕{n}号 关于调整行政许可事项实施方式的通知"
 CONFIRMATION = "公路路产损失确认"
+BUSIEST_LICENCE = "道路普通货物运输经营许可（新办）"
 
 PUBLIC_SERVICES = [
     ("道路运输证配发", 0),
@@ -450,12 +451,19 @@ def _load_year(matters, unit: OrgUnit, clerk: User | None) -> int:
     committed = [matters["licensing"][i] for i, _ in NOTIFY_COMMIT]
     licensing = [m for m in matters["licensing"] if m not in committed]
     rng.shuffle(licensing)
+    # The freight licence is the county window's busiest licence (it is what
+    # "货运" at intake should find first): never idle, and the largest share.
+    freight = next(m for m in matters["licensing"] if m.name == BUSIEST_LICENCE)
+    if freight in licensing:
+        licensing.remove(freight)
+        licensing.insert(0, freight)
     busy = committed + licensing[: len(licensing) - LICENSING_MATTERS_IDLE]
+    counts = _split(COMPLETED_LICENSING, len(busy), rng)
+    top = counts.index(max(counts))
+    at = busy.index(freight)
+    counts[at], counts[top] = counts[top], counts[at]
     plan = [
-        (matter, count, 0.45)
-        for matter, count in zip(
-            busy, _split(COMPLETED_LICENSING, len(busy), rng), strict=True
-        )
+        (matter, count, 0.45) for matter, count in zip(busy, counts, strict=True)
     ] + [
         (matter, count, 0.2)
         for matter, count in zip(

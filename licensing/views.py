@@ -108,10 +108,18 @@ def application_create(request):
     _require(request, "licensing.add_application")
     form = forms.ApplicationIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # The page showed the earlier phone masked ("留空即沿用"): fill it here.
+        data["applicant_phone"] = data["applicant_phone"] or (
+            (
+                selectors.applicant_last_details(
+                    request.user, data["applicant_id_number"]
+                )
+                or {}
+            ).get("applicant_phone", "")
+        )
         try:
-            application = services.application_receive(
-                by=request.user, **form.cleaned_data
-            )
+            application = services.application_receive(by=request.user, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -126,9 +134,11 @@ def application_create(request):
 def matter_options(request):
     """htmx: the matter select's options for what the clerk has typed."""
     _require(request, "licensing.add_application")
-    matters = selectors.matter_search(request.GET.get("matter_query", ""))
+    query = request.GET.get("matter_query", "").strip()
     return render(
-        request, "licensing/includes/_matter_options.html", {"matters": matters}
+        request,
+        "licensing/includes/_matter_options.html",
+        {"matters": selectors.matter_search(query), "query": query},
     )
 
 
