@@ -29,6 +29,9 @@ _REGISTRY_READ = ["jiaotong.view_matter", "jiaotong.view_enterprise"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_WINDOW: [
         *_REGISTRY_READ,
+        # An enterprise often meets the bureau first at the window (a new
+        # company applying for its licence): the clerk enters it in 企业名录.
+        "jiaotong.add_enterprise",
         "licensing.view_application",
         "licensing.add_application",
         "licensing.change_application",

@@ -6,7 +6,7 @@ deliberate exception (it is published, and shows no personal data).
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .models import AuditEvent, CreditGradeChange, Enterprise, Matter
 from .models.registry import PowerType
@@ -122,3 +122,17 @@ def audit_timeline(obj, *, limit: int = 50) -> list[AuditEvent]:
             rows.append((label, _display(old, name), _display(new, name)))
         event.change_rows = rows
     return events
+
+
+def enterprise_search(*, user, text: str, limit: int = 8) -> list[Enterprise]:
+    """Intake look-ups (窗口收件, 热线受理): enterprises whose name contains ``text``
+    or whose credit code starts with it, the closest names first."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    rows = Enterprise.objects.visible_to(user).filter(
+        Q(name__icontains=text) | Q(credit_code__istartswith=text.upper())
+    )
+    return sorted(rows[:50], key=lambda e: (not e.name.startswith(text), len(e.name)))[
+        :limit
+    ]

@@ -10,11 +10,17 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from jiaotong.models import AuditEvent, Matter, MatterChange
+from jiaotong.models import AuditEvent, Enterprise, Matter, MatterChange
 from jiaotong.models.registry import MatterSource, PowerType
 from jiaotong.workdays import add_working_days
 
-from .models import OPEN_STATES, RUNNING_STATES, WINDOW_POWER_TYPES, Application
+from .models import (
+    OPEN_STATES,
+    RUNNING_STATES,
+    WINDOW_POWER_TYPES,
+    ApplicantType,
+    Application,
+)
 from .services import YELLOW_DAYS
 
 RED, YELLOW = "red", "yellow"
@@ -57,6 +63,34 @@ def application_queue(user):
         .select_related("matter", "clerk", "unit")
         .order_by("due_date", "received_at", "id")
     )
+
+
+def applicant_known(user, number: str) -> dict | None:
+    """What the registries know of the applicant behind an ID number or credit
+    code: ``{"name", "type", "phone", "enterprise"}`` from 企业名录 (a credit
+    code on file) or else from the applicant's latest visible application; None
+    when neither knows it. The phone is for the server (pages show it masked)."""
+    number = (number or "").strip().upper()
+    if len(number) != 18:
+        return None
+    enterprise = Enterprise.objects.visible_to(user).filter(credit_code=number).first()
+    earlier = applicant_last_details(user, number)
+    if enterprise is not None:
+        return {
+            "name": enterprise.name,
+            "type": ApplicantType.ORGANISATION,
+            "phone": enterprise.phone
+            or (earlier["applicant_phone"] if earlier else ""),
+            "enterprise": enterprise,
+        }
+    if earlier is not None:
+        return {
+            "name": earlier["applicant_name"],
+            "type": earlier["applicant_type"],
+            "phone": earlier["applicant_phone"],
+            "enterprise": None,
+        }
+    return None
 
 
 def applicant_last_details(user, id_number: str) -> dict | None:

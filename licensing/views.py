@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +14,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong.indicators import compute, registered
 from jiaotong.roles import ROLE_LEADER, has_role
+from jiaotong.selectors import enterprise_search
 from jiaotong.validators import mask_id_number, mask_phone
 
 from . import forms, selectors, services
 from .filters import ApplicationFilter
-from .models import Application, ClockPause, CommitmentCheck, Rectification
+from .models import (
+    ApplicantType,
+    Application,
+    ClockPause,
+    CommitmentCheck,
+    Rectification,
+)
 from .services import TransitionRefused
 
 PAGE_SIZE = 25
@@ -110,14 +117,9 @@ def application_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The page showed the earlier phone masked ("留空即沿用"): fill it here.
-        data["applicant_phone"] = data["applicant_phone"] or (
-            (
-                selectors.applicant_last_details(
-                    request.user, data["applicant_id_number"]
-                )
-                or {}
-            ).get("applicant_phone", "")
-        )
+        if not data["applicant_phone"]:
+            known = selectors.applicant_known(request.user, data["applicant_id_number"])
+            data["applicant_phone"] = known["phone"] if known else ""
         try:
             application = services.application_receive(by=request.user, **data)
         except ValidationError as exc:
@@ -144,17 +146,39 @@ def matter_options(request):
 
 @require_POST
 def applicant_lookup(request):
-    """htmx: the applicant's earlier details from the ID number (posted, so the
-    number never appears in a URL or an access log)."""
+    """htmx: who the ID number or credit code belongs to, from 企业名录 or the
+    applicant's earlier applications (posted, so an ID number never appears in
+    a URL or an access log). Warns on grade C/D and 重点监管; offers to add an
+    unknown credit code to 企业名录."""
     _require(request, "licensing.add_application")
-    id_number = request.POST.get("applicant_id_number", "").strip().upper()
-    details = (
-        selectors.applicant_last_details(request.user, id_number)
-        if len(id_number) == 18
-        else None
+    number = request.POST.get("applicant_id_number", "").strip().upper()
+    known = selectors.applicant_known(request.user, number)
+    organisation = request.POST.get("applicant_type") == ApplicantType.ORGANISATION
+    return render(
+        request,
+        "licensing/includes/_applicant_hint.html",
+        {
+            "known": known,
+            "number": number,
+            "unknown_code": known is None and len(number) == 18 and organisation,
+            "can_add_enterprise": request.user.has_perm("jiaotong.add_enterprise"),
+        },
+    )
+
+
+@require_GET
+def applicant_suggest(request):
+    """htmx: enterprises of 企业名录 matching the name (or code) being typed."""
+    _require(request, "licensing.add_application")
+    if request.GET.get("applicant_type") != ApplicantType.ORGANISATION:
+        return HttpResponse("")
+    enterprises = enterprise_search(
+        user=request.user, text=request.GET.get("applicant_name", "")
     )
     return render(
-        request, "licensing/includes/_applicant_hint.html", {"details": details}
+        request,
+        "licensing/includes/_applicant_suggestions.html",
+        {"enterprises": enterprises},
     )
 
 

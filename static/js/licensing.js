@@ -98,6 +98,22 @@
     }
   }
 
+  // A name picked from 企业名录 fills the name and the credit code, and looks
+  // the code up (grade warnings, phone on file).
+  var suggestions = document.getElementById("applicant-suggestions");
+  suggestions.addEventListener("click", function (event) {
+    var choice = event.target.closest("[data-fill-code]");
+    if (!choice) {
+      return;
+    }
+    var code = document.getElementById("id_applicant_id_number");
+    document.getElementById("id_applicant_name").value = choice.getAttribute("data-fill-name");
+    code.value = choice.getAttribute("data-fill-code");
+    suggestions.innerHTML = "";
+    code.dispatchEvent(new Event("change", { bubbles: true }));
+    document.getElementById("id_applicant_phone").focus();
+  });
+
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (target === matter) {
@@ -116,7 +132,12 @@
       if (!found) {
         return;
       }
-      fillIfEmpty("id_applicant_name", found.getAttribute("data-name"));
+      // A credit code on file names the enterprise: its registered name wins.
+      if (found.getAttribute("data-type") === "法人") {
+        document.getElementById("id_applicant_name").value = found.getAttribute("data-name");
+      } else {
+        fillIfEmpty("id_applicant_name", found.getAttribute("data-name"));
+      }
       var type = document.getElementById("id_applicant_type");
       if (type && found.getAttribute("data-type")) {
         type.value = found.getAttribute("data-type");
