@@ -10,11 +10,13 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from jiaotong.indicators import year_bounds
-from jiaotong.models import AuditEvent
+from jiaotong.models import AuditEvent, Enterprise
+from jiaotong.selectors import enterprise_search
 
 from .models import (
     COMPLAINT_CATEGORIES,
     Area,
+    AreaRoutingRule,
     Attachment,
     Source,
     Status,
@@ -68,6 +70,33 @@ def notices_for(user):
         .select_related("ticket", "unit")
         .order_by("-created_at")
     )
+
+
+# --- Intake ----------------------------------------------------------------------
+
+
+def area_routes() -> dict[str, dict]:
+    """业务类别 → the unit the routing table suggests (``{"id", "name"}``)."""
+    return {
+        rule.area: {"id": rule.unit_id, "name": rule.unit.name}
+        for rule in AreaRoutingRule.objects.select_related("unit")
+    }
+
+
+def enterprise_lookup(user, text: str, limit: int = 8) -> list:
+    """Enterprises for the intake form: by name or credit code (企业名录), or by
+    a plate that earlier tickets named together with an enterprise."""
+    text = (text or "").strip()
+    found = enterprise_search(user=user, text=text, limit=limit)
+    if len(text) >= 3 and len(found) < limit:
+        by_plate = (
+            Enterprise.objects.visible_to(user)
+            .filter(hotline_tickets__plate__iexact=text.upper())
+            .exclude(pk__in=[e.pk for e in found])
+            .distinct()
+        )
+        found += list(by_plate[: limit - len(found)])
+    return found
 
 
 # --- One ticket ----------------------------------------------------------------

@@ -15,6 +15,7 @@ that app exists. This module builds no stand-in for it.
 from jiaotong.uploads import UPLOAD_TYPES
 
 from .files import attachment_add, check_upload
+from .numbers import NUMBER_PREFIX, ticket_number_next
 from .records import (
     TicketRow,
     deadline_rule_update,
@@ -48,6 +49,7 @@ from .tickets import (
 __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_EXTENSION_DAYS",
+    "NUMBER_PREFIX",
     "UPLOAD_TYPES",
     "TicketRow",
     "attachment_add",
@@ -66,6 +68,7 @@ __all__ = [
     "ticket_follow_up",
     "ticket_import_row",
     "ticket_not_accept",
+    "ticket_number_next",
     "ticket_reject_extension",
     "ticket_reject_return",
     "ticket_reopen",
