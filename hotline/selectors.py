@@ -115,9 +115,13 @@ ACTION_LABELS.update(
 
 def ticket_timeline(ticket: Ticket) -> list[AuditEvent]:
     """The ticket's history from the audit trail, oldest first, with labels."""
+    status_labels = dict(Status.choices)
     events = list(AuditEvent.objects.for_object(ticket).order_by("id"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
+        # To whom: the unit a 派单 (or a redispatch) sent the ticket to.
+        event.target = (event.changes or {}).get("unit", "")
+        event.to_label = status_labels.get(event.to_state, "")
     return events
 
 

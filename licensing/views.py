@@ -125,7 +125,11 @@ def application_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已收件，办件编号 {application.number}。")
+            messages.success(
+                request,
+                f"办件 {application.number} 已登记，"
+                f"当前状态：{application.get_status_display()}。",
+            )
             if "save_and_new" in request.POST:
                 return redirect("licensing:application_create")
             return redirect(application)
@@ -207,6 +211,10 @@ def application_detail(request, pk):
         and application.completed_at is not None
         and not application.evaluation,
         "evaluation_form": forms.EvaluationForm(),
+        # Right after 受理 the page offers the 受理通知书 for printing.
+        "offer_print": "acceptance"
+        if request.GET.get("next") == "print" and application.accepted_at
+        else "",
         "check_form": forms.CommitmentCheckForm(),
         "pause_kinds": ClockPause.Kind.choices,
         "default_remedies": services.default_remedies(),
@@ -241,6 +249,8 @@ def application_transition(request, pk):
             request,
             f"办件 {application.number} 的状态已更新为“{application.get_status_display()}”。",
         )
+        if application.status == Application.Status.ACCEPTED:
+            return redirect(application.get_absolute_url() + "?next=print")
     return redirect(application)
 
 

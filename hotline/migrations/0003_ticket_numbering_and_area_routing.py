@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('hotline', '0002_seed_deadline_rules'),
-        ('jiaotong', '0003_enterprise_key_supervision'),
+        ('jiaotong', '0002_audit_triggers'),
     ]
 
     operations = [

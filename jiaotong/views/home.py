@@ -26,7 +26,7 @@ from jiaotong.roles import (
 # (label, hint, url name, icon, who) — "who" as in context_processors.NAV_ITEMS.
 SHORTCUTS = [
     ("年度看板", "全局年度指标", "dashboard", "bar-chart-line", "perm:jiaotong.view_dashboard"),
-    ("年度报告", "生成法治政府建设年度报告", "year_report_request", "file-earmark-word", "perm:jiaotong.export_report"),
+    ("年度指标工作簿", "生成年度指标汇总表（.xlsx）", "year_report_request", "file-earmark-spreadsheet", "perm:jiaotong.export_report"),
     ("数据导入", "导入权责清单、企业、办件等表格", "import_upload", "upload", "perm:jiaotong.import_data"),
     ("工作日历", "维护节假日与调休", "calendarday_list", "calendar3", "perm:jiaotong.change_calendarday"),
     ("用户与角色", "账户、单位与角色分配", "user_list", "people", {ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN}),

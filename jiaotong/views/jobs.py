@@ -3,7 +3,6 @@ job's progress page and JSON, and the download.  A job is visible to the person
 who requested it only (ExportJob.objects.visible_to); any other job is a 404."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -51,7 +50,7 @@ def year_report_request(request):
             by=request.user,
             request=request,
         )
-        messages.success(request, "已提交后台生成，完成后可在本页下载。")
+        # No flash message: the job page itself says 排队中/生成中/已生成.
         return redirect("job_detail", pk=job.pk)
     recent = ExportJob.objects.visible_to(request.user)[:RECENT_JOBS]
     return render(

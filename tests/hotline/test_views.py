@@ -518,3 +518,12 @@ def test_enterprise_page_shows_its_complaint_record(client, hotline_agent, org):
     assert 'id="hotline-complaints"' in page
     assert "T-A" in page
     assert "T-B" not in page
+
+
+def test_timeline_says_to_which_unit_it_was_dispatched(
+    as_user, hotline_agent, dispatched, org
+):
+    body = as_user(hotline_agent).get(dispatched.get_absolute_url()).content.decode()
+
+    assert f"派单 → {org['squad'].name}" in body
+    assert 'data-status="dispatched"' in body and "text-bg-info" in body

@@ -78,9 +78,11 @@ def test_clerk_logs_by_keyboard_and_leader_sees_it_counted(
     page.wait_for_url("**/licensing/*/")
     assert page.inner_text("#application-status") == "已收件"
 
+    page.once("dialog", lambda dialog: dialog.accept())  # 受理 asks first
     page.click("button[data-action=accept]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#application-status") == "已受理"
+    assert "打印受理通知书" in page.inner_text("#offer-print")  # the next step
     page.click("button[data-action=complete]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#application-status") == "已办结"
