@@ -139,6 +139,17 @@ def application_timeline(application: Application) -> list[AuditEvent]:
     return events
 
 
+def latest_year_with_applications(user) -> int | None:
+    """The local year of the latest application the user may see, or None."""
+    latest = (
+        Application.objects.visible_to(user)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).year if latest else None
+
+
 def window_matters(day: dt.date | None = None):
     """Matters an application may be filed under on ``day``."""
     day = day or timezone.localdate()

@@ -383,10 +383,13 @@ def window_stats(request):
     for leaders, the own unit (and below) for window staff."""
     _require(request, VIEW)
     this_year = timezone.localdate().year
+    # Without a choice: the latest year the window has records for, not an
+    # empty current year.
+    latest = selectors.latest_year_with_applications(request.user) or this_year
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year", latest))
     except ValueError:
-        year = this_year
+        year = latest
     year = min(max(year, 2000), this_year + 1)
     org = None if has_role(request.user, ROLE_LEADER) else request.user.unit
     if org is None and not has_role(request.user, ROLE_LEADER):
@@ -402,7 +405,9 @@ def window_stats(request):
         {
             "rows": rows,
             "year": year,
-            "years": range(this_year, this_year - 6, -1),
+            "years": sorted(
+                {*range(this_year, this_year - 6, -1), year, latest}, reverse=True
+            ),
             "org": org,
         },
     )

@@ -162,3 +162,17 @@ def status_badge(record, element_id=""):
         record.status,
         record.get_status_display(),
     )
+
+
+EMPTY_RATE_REASON = "该年度没有可计算的记录（分母为零），比率不适用"
+
+
+@register.simple_tag
+def figure(value, reason=EMPTY_RATE_REASON):
+    """``{% figure row.value %}``: an indicator's value, or the one rendering of
+    a rate that cannot be computed: "—" with a tooltip saying why (never 0.0%)."""
+    if value is None:
+        return format_html(
+            '<span class="app-empty-rate" title="{}" data-empty-rate>—</span>', reason
+        )
+    return value

@@ -48,6 +48,17 @@ def _shortcuts(user) -> list[dict]:
     return items
 
 
+def _actions(user) -> list[dict]:
+    """Each desk's main action (收件登记, 受理登记…): ``home_actions(user)`` on an
+    AppConfig returns ``[{"label", "url", "icon", "hint"}]``."""
+    actions = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_actions", None)
+        if callable(provider):
+            actions.extend(provider(user) or [])
+    return actions
+
+
 def _queues(user) -> list[dict]:
     queues = []
     for config in apps.get_app_configs():
@@ -66,6 +77,7 @@ def home(request):
         request,
         "home.html",
         {
+            "actions": _actions(user),
             "queues": _queues(user),
             "shortcuts": _shortcuts(user),
             "calendar_warnings": calendar_warnings,
