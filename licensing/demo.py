@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from jiaotong.models import Matter, MatterChange, OrgUnit, User
+from jiaotong.models import Enterprise, Matter, MatterChange, OrgUnit, User
 from jiaotong.models.registry import MatterSource, PowerType
 from jiaotong.registry_services import pinyin_initials
 from jiaotong.roles import ROLE_WINDOW
@@ -386,7 +386,18 @@ class _People:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.persons = [self._person(i) for i in range(900)]
-        self.companies = [self._company(i) for i in range(160)]
+        # The register's enterprises apply under their own credit codes; the
+        # other companies get one fixed code each (one code per name, however
+        # often the demo is built).
+        registered = [
+            (name, ApplicantType.ORGANISATION, code, phone)
+            for name, code, phone in Enterprise.objects.order_by("pk").values_list(
+                "name", "credit_code", "phone"
+            )
+        ]
+        names = {row[0] for row in registered}
+        others = [self._company(i) for i in range(160)]
+        self.companies = registered + [row for row in others if row[0] not in names]
 
     def _person(self, i: int) -> tuple:
         rng = self.rng
@@ -401,8 +412,12 @@ class _People:
         )
 
     def _company(self, i: int) -> tuple:
-        serial = "".join(self.rng.choice(_USCC_BODY) for _ in range(6))
-        body = f"91411422MA{i % 10}{serial}"
+        # Derived from the index alone: the same company, the same code.
+        serial = "".join(
+            _USCC_BODY[(i * step + 7) % len(_USCC_BODY)]
+            for step in (1, 3, 5, 11, 13, 17)
+        )
+        body = f"91411422MB{i % 10}{serial}"
         code = body + uscc.calc_check_digit(body)
         word = COMPANY_WORDS[i % len(COMPANY_WORDS)]
         kind = COMPANY_KINDS[i // len(COMPANY_WORDS) % len(COMPANY_KINDS)]
@@ -593,6 +608,23 @@ def _unfinished(rng, matters, people, calendar, year_days, unit, clerk) -> list:
     return rows
 
 
+def _office_moment(days_ago: int, rng: random.Random, now: dt.datetime) -> dt.datetime:
+    """A moment of office hours, local time, ``days_ago`` working days before
+    today, never later than ``now`` (before today's office hours: an earlier
+    working day)."""
+    local_now = timezone.localtime(now, LOCAL_TZ)
+    day, back = local_now.date(), days_ago
+    while True:
+        if is_working_day(day):
+            if back == 0:
+                moment = _at(day, _office_minutes(rng))
+                if moment <= local_now - dt.timedelta(minutes=5):
+                    return moment
+            else:
+                back -= 1
+        day -= dt.timedelta(days=1)
+
+
 def _load_follow_ups(rng: random.Random) -> None:
     """告知承诺 post-checks and the rectification of every bad rating."""
     year = Application.objects.filter(number__startswith=f"{NUMBER_PREFIX}-{YEAR}-")
@@ -667,11 +699,16 @@ def _load_open_applications(matters, clerk: User) -> int:
             applicant_id_number=id_number,
             applicant_phone=phone,
             by=clerk,
-            received_at=now - dt.timedelta(days=days_ago, hours=1),
+            received_at=_office_moment(days_ago, rng, now),
         )
         for to in moves:
             application = application_transition(
                 application=application, to=to, by=clerk
+            )
+        if application.accepted_at:
+            # Accepted at the counter, a quarter of an hour after receipt.
+            Application.objects.filter(pk=application.pk).update(
+                accepted_at=application.received_at + dt.timedelta(minutes=15)
             )
         count += 1
     return count
