@@ -245,12 +245,13 @@ def application_transition(request, pk):
     except (TransitionRefused, ValidationError) as exc:
         messages.error(request, _errors(exc))
     else:
+        if application.status == Application.Status.ACCEPTED:
+            # The page says it (and offers the notice) in one box.
+            return redirect(application.get_absolute_url() + "?next=print")
         messages.success(
             request,
             f"办件 {application.number} 的状态已更新为“{application.get_status_display()}”。",
         )
-        if application.status == Application.Status.ACCEPTED:
-            return redirect(application.get_absolute_url() + "?next=print")
     return redirect(application)
 
 

@@ -55,7 +55,7 @@ def test_accepting_offers_the_acceptance_notice(
         reverse("licensing:application_print", args=[application.pk, "acceptance"])
         in body
     )
-    assert "当前状态" in body or "已受理" in body
+    assert f"办件 {application.number} 已受理，当前状态：已受理" in body
 
 
 def test_statistics_open_on_the_latest_year_with_records(
