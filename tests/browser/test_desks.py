@@ -72,6 +72,7 @@ def test_window_clerk_logs_the_freight_licence_and_accepts_it(
     page, live_server, clerk, window_desk
 ):
     login(page, live_server, clerk)
+    shot(page, "window-home")
     page.click("a[data-home-action]:has-text('收件登记')")  # the desk's main action
     page.wait_for_selector("#application-intake")
 

@@ -111,3 +111,5 @@ def test_demo_freight_search_finds_the_freight_licence(demo_loaded):
 
     for query in ("货运", "货物"):
         assert matter_search(query)[0].name == "道路普通货物运输经营许可（新办）"
+    taxi = matter_search("czc")
+    assert taxi and all("出租汽车" in matter.name for matter in taxi)
