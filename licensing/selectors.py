@@ -177,15 +177,10 @@ MATTER_SYNONYMS = {
     "运输证": ("道路运输证", "运输证"),
 }
 
-# Points a term scores by where it matched; ties go to the busier matter.
-_EXACT_CODE, _CODE, _NAME, _SHORT_FORM, _INITIALS, _FULL_PINYIN = (
-    1000,
-    400,
-    100,
-    90,
-    60,
-    50,
-)
+# Points a term scores by where it matched; ties go to the busier matter. A
+# short form counts as the words it stands for: "客运" finds 客运班车… and
+# 道路旅客运输… alike, and the window's usage decides between them.
+_EXACT_CODE, _CODE, _NAME, _INITIALS, _FULL_PINYIN = 1000, 400, 100, 60, 50
 
 
 @functools.lru_cache(maxsize=4096)
@@ -214,14 +209,12 @@ def _term_score(term: str, matter: Matter) -> int:
     if term in code:
         return _CODE
     name = matter.name.lower()
-    if term in name:
-        return _NAME + (5 if name.startswith(term) else 0)
-    if any(word in name for word in _expansions(term)):
-        return _SHORT_FORM
+    if term in name or any(word in name for word in _expansions(term)):
+        return _NAME
     if term.isascii() and term.isalnum():
         full, initials = _pinyin(matter.name)
         if term in initials or term in (matter.pinyin_initials or "").lower():
-            return _INITIALS + (5 if initials.startswith(term) else 0)
+            return _INITIALS
         if term in full:
             return _FULL_PINYIN
     return 0

@@ -117,3 +117,13 @@ def test_options_carry_the_query_they_answer(client, clerk, receive, window_list
 
     assert 'data-query="货运"' in body
     assert body.index("道路普通货物运输经营许可") < body.index("道路货物运输站")
+
+
+def test_a_short_form_counts_as_the_words_it_stands_for(receive, window_list):
+    plate = make_matter(
+        "411422-GG-009", name="客运班车标志牌核发", power_type="公共服务"
+    )
+    _use(receive, window_list["passenger"], 2)
+    _use(receive, plate, 1)
+
+    assert _codes("客运")[:2] == ["411422-XK-001-1", "411422-GG-009"]
