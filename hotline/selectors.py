@@ -121,6 +121,8 @@ def ticket_timeline(ticket: Ticket) -> list[AuditEvent]:
         event.label = ACTION_LABELS.get(event.action, event.action)
         # To whom: the unit a 派单 (or a redispatch) sent the ticket to.
         event.target = (event.changes or {}).get("unit", "")
+        # From whom: the unit whose 退单 was accepted.
+        event.returned_by = (event.changes or {}).get("returned_by_unit", "")
         event.to_label = status_labels.get(event.to_state, "")
     return events
 

@@ -527,3 +527,19 @@ def test_timeline_says_to_which_unit_it_was_dispatched(
 
     assert f"派单 → {org['squad'].name}" in body
     assert 'data-status="dispatched"' in body and "text-bg-info" in body
+
+
+def test_timeline_says_who_returned_it_and_where_it_went(
+    as_user, hotline_agent, handler, dispatched, org
+):
+    services.ticket_request_return(
+        ticket=dispatched, reason="不属本中队辖区", by=handler
+    )
+    services.ticket_accept_return(
+        ticket=dispatched, by=hotline_agent, redispatch_to=org["agency"]
+    )
+
+    body = as_user(hotline_agent).get(dispatched.get_absolute_url()).content.decode()
+
+    assert f"（{org['squad'].name}退回）" in body
+    assert f"→ {org['agency'].name}" in body
