@@ -543,3 +543,12 @@ def test_timeline_says_who_returned_it_and_where_it_went(
 
     assert f"（{org['squad'].name}退回）" in body
     assert f"→ {org['agency'].name}" in body
+
+
+def test_enterprise_search_refused_to_handlers_and_to_post(
+    as_user, handler, hotline_agent
+):
+    url = reverse("hotline:enterprise_options")
+
+    assert as_user(handler).get(url, {"enterprise_query": "出租"}).status_code == 403
+    assert as_user(hotline_agent).post(url).status_code == 405

@@ -116,3 +116,11 @@ def _lookup_status(client):
     return client.post(
         reverse("licensing:applicant_lookup"), {"applicant_id_number": CODE}
     ).status_code
+
+
+def test_suggestions_refused_to_leaders_and_to_post(client, leader, clerk):
+    url = reverse("licensing:applicant_suggest")
+    client.force_login(leader)
+    assert client.get(url, {"applicant_name": "安达"}).status_code == 403
+    client.force_login(clerk)
+    assert client.post(url).status_code == 405
