@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 
 from .models import (
     AreaRoutingRule,

@@ -15,9 +15,9 @@ import zoneinfo
 
 from django.db import transaction
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import Enterprise, OrgUnit, User
-from jiaotong.workdays import add_working_days
 
 from .models import (
     AreaRoutingRule,
@@ -69,7 +69,7 @@ UNIT_FOR_AREA = {
     "其他": "JTJ-BGS",
 }
 
-# Enterprise industry per area (jiaotong.models.registry.Industry values).
+# Enterprise industry per area (jiaotong.registry.models.Industry values).
 INDUSTRY_FOR_AREA = {
     "出租汽车": "出租汽车",
     "驾驶员培训": "驾驶员培训",

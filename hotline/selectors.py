@@ -9,9 +9,9 @@ import zoneinfo
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from jiaotong.indicators import year_bounds
+from jiaotong.metrics.registry import year_bounds
 from jiaotong.models import AuditEvent, Enterprise
-from jiaotong.selectors import enterprise_search
+from jiaotong.registry.selectors import enterprise_search
 
 from .models import (
     COMPLAINT_CATEGORIES,
@@ -150,7 +150,7 @@ def _local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime
 
 def _complaints(start: dt.date, end: dt.date):
     low, high = _local_range(start, end)
-    return Ticket.objects.real().filter(
+    return Ticket.objects.counted().filter(
         category__in=COMPLAINT_CATEGORIES, received_at__gte=low, received_at__lt=high
     )
 
@@ -184,7 +184,7 @@ def complaints_for_enterprise(enterprise, user):
     the enterprise page shows it through hotline/includes/_enterprise_complaints.html."""
     return (
         Ticket.objects.visible_to(user)
-        .real()
+        .counted()
         .filter(enterprise=enterprise, category__in=COMPLAINT_CATEGORIES)
         .select_related("unit")
         .order_by("-received_at")
@@ -211,7 +211,9 @@ def tickets_received_in(year: int, org=None):
     """Real tickets whose call came in during ``year`` (local date), scoped to
     ``org``'s subtree: the population of every hotline.* figure and chart."""
     low, high = year_bounds(year)
-    queryset = Ticket.objects.real().filter(received_at__gte=low, received_at__lt=high)
+    queryset = Ticket.objects.counted().filter(
+        received_at__gte=low, received_at__lt=high
+    )
     if org is not None:
         queryset = queryset.filter(unit__path__startswith=org.path)
     return queryset

@@ -25,12 +25,12 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
+from jiaotong.calendar.workdays import add_working_days, is_working_day
 from jiaotong.models import Enterprise, Matter, MatterChange, OrgUnit, User
-from jiaotong.models.registry import MatterSource, PowerType
-from jiaotong.registry_services import pinyin_initials
+from jiaotong.registry.models import MatterSource, PowerType
+from jiaotong.registry.services import pinyin_initials
 from jiaotong.roles import ROLE_WINDOW
 from jiaotong.validators import resident_id_check_char
-from jiaotong.workdays import add_working_days, is_working_day
 
 from .models import (
     ApplicantType,

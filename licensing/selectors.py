@@ -10,9 +10,9 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import AuditEvent, Enterprise, Matter, MatterChange
-from jiaotong.models.registry import MatterSource, PowerType
-from jiaotong.workdays import add_working_days
+from jiaotong.registry.models import MatterSource, PowerType
 
 from .models import (
     OPEN_STATES,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong.indicators import compute, registered
+from jiaotong.metrics.registry import compute, registered
+from jiaotong.registry.selectors import enterprise_search
 from jiaotong.roles import ROLE_LEADER, has_role
-from jiaotong.selectors import enterprise_search
 from jiaotong.validators import mask_id_number, mask_phone
 
 from . import forms, selectors, services

@@ -12,7 +12,7 @@ opened, by calling the enforcement app's own service from ``ticket_close`` once
 that app exists. This module builds no stand-in for it.
 """
 
-from jiaotong.uploads import UPLOAD_TYPES
+from jiaotong.imports.uploads import UPLOAD_TYPES
 
 from .files import attachment_add, check_upload
 from .numbers import NUMBER_PREFIX, ticket_number_next

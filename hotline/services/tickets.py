@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jiaotong.audit import audit_record
-from jiaotong.workdays import add_working_days
+from jiaotong.audit.services import audit_record
+from jiaotong.calendar.workdays import add_working_days
 
 from ..models import (
     ClosureKind,

@@ -10,7 +10,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from jiaotong import validators, workdays
+from jiaotong import validators
+from jiaotong.calendar import workdays
 
 register = template.Library()
 

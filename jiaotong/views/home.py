@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from jiaotong import workdays
+from jiaotong.calendar import workdays
 from jiaotong.context_processors import _may_see
 from jiaotong.roles import (
     ROLE_AUDIT_ADMIN,

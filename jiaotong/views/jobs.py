@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiaotong.audit import audit_record
+from jiaotong.audit.services import audit_record
 from jiaotong.models import ExportJob, OrgUnit
-from jiaotong.report import year_report_start
+from jiaotong.reports.services import year_report_start
 
 RECENT_JOBS = 10
 

@@ -17,8 +17,8 @@ from hotline.models import (
 )
 from hotline.workflow import WorkflowError, allowed_actions
 from jiaotong import roles
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import AuditEvent
-from jiaotong.workdays import add_working_days
 from tests.factories import make_user
 from tests.hotline.conftest import intake, make_ticket
 

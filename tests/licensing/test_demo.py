@@ -9,13 +9,13 @@ import pytest
 
 import jiaotong
 from jiaotong import demo as jiaotong_demo
-from jiaotong.indicators import compute
+from jiaotong.metrics.registry import compute
 from jiaotong.models import Matter, MatterChange
 from jiaotong.validators import validate_id_for_party
 from licensing import demo
 from licensing.models import Application, Rectification
 
-CATALOG = Path(jiaotong.__file__).with_name("indicator_catalog.json")
+CATALOG = Path(jiaotong.__file__).parent / "metrics" / "indicator_catalog.json"
 
 
 def figures_2023(prefix: str) -> dict:
