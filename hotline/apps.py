@@ -20,6 +20,21 @@ class HotlineConfig(AppConfig):
         ),
     ]
 
+    def home_actions(self, user) -> list[dict]:
+        """The hotline operator's main action on the home page."""
+        if not user.is_authenticated or not user.has_perm("hotline.add_ticket"):
+            return []
+        from django.urls import reverse
+
+        return [
+            {
+                "label": "受理登记",
+                "url": reverse("hotline:ticket_create"),
+                "icon": "telephone-plus",
+                "hint": "登记来电，生成工单编号",
+            }
+        ]
+
     def home_queues(self, user) -> list[dict]:
         """The home page's hotline work queues for this user (may be empty)."""
         from .queues import home_queues

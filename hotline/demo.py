@@ -19,11 +19,18 @@ from jiaotong.calendar.workdays import add_working_days
 from jiaotong.dates import at_local
 from jiaotong.models import Enterprise, OrgUnit, User
 
-from .models import ClosureKind, Status, Ticket, TicketExtension
-from .services import deadline_rule
+from .models import (
+    AreaRoutingRule,
+    ClosureKind,
+    Status,
+    Ticket,
+    TicketExtension,
+    TicketNumberSequence,
+)
+from .services import NUMBER_PREFIX, deadline_rule
 
 YEAR = 2023
-PREFIX = {"12328": "JT12328-2023-", "12345": "SQ12345-2023-"}
+PREFIX = {source: f"{prefix}-{YEAR}-" for source, prefix in NUMBER_PREFIX.items()}
 PREVIOUS_SHARE = 0.88  # 2022 had somewhat fewer calls
 
 # Tickets per business area and source (12328: 108, 12345: 99).
@@ -173,6 +180,7 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 
 
 def load(stdout) -> None:
+    _load_routes()
     if Ticket.objects.filter(ticket_no__startswith=PREFIX["12328"]).exists():
         stdout.write("热线工单：演示数据已存在，跳过。")
         return
@@ -185,6 +193,16 @@ def load(stdout) -> None:
         f"热线工单：{YEAR} 年 12328 {count['12328']} 件、12345 {count['12345']} 件，"
         f"{YEAR - 1} 年 {previous['12328'] + previous['12345']} 件，全部办结。"
     )
+
+
+def _load_routes() -> None:
+    """The routing table the intake form suggests units from (UNIT_FOR_AREA)."""
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=UNIT_FOR_AREA.values())}
+    for area, code in UNIT_FOR_AREA.items():
+        if code in units:
+            AreaRoutingRule.objects.get_or_create(
+                area=area, defaults={"unit": units[code]}
+            )
 
 
 def _units() -> dict[str, OrgUnit | None]:
@@ -282,6 +300,10 @@ def _load(rng: random.Random, year: int = YEAR, share: float = 1.0) -> dict[str,
     for number, extension in extensions:
         extension.ticket_id = ids[number]
     TicketExtension.objects.bulk_create([e for _, e in extensions if e.requested_by_id])
+    for source, last in seq.items():
+        TicketNumberSequence.objects.update_or_create(
+            source=source, year=YEAR, defaults={"last": last}
+        )
     audit_record(
         by=None,
         action="demo_load",

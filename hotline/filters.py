@@ -96,6 +96,7 @@ class TicketFilter(django_filters.FilterSet):
             return queryset
         match = (
             Q(ticket_no__icontains=value)
+            | Q(platform_no__icontains=value)
             | Q(content__icontains=value)
             | Q(plate__icontains=value)
             | Q(enterprise__name__icontains=value)

@@ -57,8 +57,8 @@ class TicketCreateForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = [
-            "ticket_no",
             "source",
+            "platform_no",
             "received_at",
             "category",
             "area",
@@ -75,14 +75,18 @@ class TicketCreateForm(forms.ModelForm):
             "source": forms.RadioSelect,
             "category": forms.RadioSelect,
             "content": forms.Textarea(attrs={"rows": 4}),
+            # Picked through the search box above it (name, credit code or plate).
+            "enterprise": forms.HiddenInput,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dispatch_to"].queryset = handling_units()
-        self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
-        self.fields["enterprise"].empty_label = "（无）"
-        self.fields["ticket_no"].widget.attrs["autofocus"] = True
+        self.fields["enterprise"].queryset = (
+            Enterprise.objects.visible_to(user) if user else Enterprise.objects.none()
+        )
+        # The call starts with what it is about: 诉求类型 (arrow keys), 业务类别.
+        self.fields["category"].widget.attrs["autofocus"] = True
         # Radio groups without the blank "---------" choice.
         self.fields["source"].choices = Source.choices
         self.fields["category"].choices = Category.choices
@@ -93,6 +97,13 @@ class TicketCreateForm(forms.ModelForm):
             self.initial.setdefault(
                 "received_at", timezone.localtime().replace(second=0, microsecond=0)
             )
+
+    def picked_enterprise(self):
+        """The enterprise chosen so far (shown beside the search box on a redisplay)."""
+        value = self.data.get("enterprise") if self.is_bound else None
+        if not value or not str(value).isdigit():
+            return None
+        return self.fields["enterprise"].queryset.filter(pk=value).first()
 
     def clean_caller_phone(self):
         return validate_phone(self.cleaned_data["caller_phone"])

@@ -135,6 +135,15 @@ class Ticket(models.Model):
     dispatched to a handling unit, answered, followed up and closed."""
 
     ticket_no = models.CharField(_("工单编号"), max_length=40, unique=True)
+    platform_no = models.CharField(
+        _("省平台工单号"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "工单来自省级热线平台时，填平台上的编号；本系统的工单编号自动生成。"
+        ),
+    )
     source = models.CharField(_("热线来源"), max_length=5, choices=Source.choices)
     received_at = models.DateTimeField(_("来电时间"))
     category = models.CharField(_("诉求类型"), max_length=4, choices=Category.choices)
@@ -311,6 +320,52 @@ class TicketDeadlineRule(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.category}：{self.days} 个工作日"
+
+
+class TicketNumberSequence(models.Model):
+    """The last ticket number issued per hotline and year: numbers are taken
+    under a row lock inside the intake transaction, so they run without gaps."""
+
+    source = models.CharField(_("热线来源"), max_length=5, choices=Source.choices)
+    year = models.PositiveIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("工单编号序列")
+        verbose_name_plural = _("工单编号序列")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "year"], name="ticket_sequence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.year}: {self.last}"
+
+
+class AreaRoutingRule(models.Model):
+    """Which unit usually handles tickets of one 业务类别: the intake form
+    suggests it as the unit to dispatch to (administrators edit the table)."""
+
+    area = models.CharField(
+        _("业务类别"), max_length=8, choices=Area.choices, unique=True
+    )
+    unit = models.ForeignKey(
+        "jiaotong.OrgUnit",
+        verbose_name=_("建议承办单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("业务类别派单规则")
+        verbose_name_plural = _("业务类别派单规则")
+        ordering = ["area"]
+
+    def __str__(self):
+        return f"{self.get_area_display()} → {self.unit}"
 
 
 class TicketReturn(models.Model):

@@ -9,11 +9,13 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from jiaotong.dates import LOCAL_TZ, day_range, year_bounds
-from jiaotong.models import AuditEvent
+from jiaotong.models import AuditEvent, Enterprise
+from jiaotong.registry.selectors import enterprise_search
 
 from .models import (
     COMPLAINT_CATEGORIES,
     Area,
+    AreaRoutingRule,
     Attachment,
     Source,
     Status,
@@ -67,6 +69,33 @@ def notices_for(user):
     )
 
 
+# --- Intake ----------------------------------------------------------------------
+
+
+def area_routes() -> dict[str, dict]:
+    """业务类别 → the unit the routing table suggests (``{"id", "name"}``)."""
+    return {
+        rule.area: {"id": rule.unit_id, "name": rule.unit.name}
+        for rule in AreaRoutingRule.objects.select_related("unit")
+    }
+
+
+def enterprise_lookup(user, text: str, limit: int = 8) -> list:
+    """Enterprises for the intake form: by name or credit code (企业名录), or by
+    a plate that earlier tickets named together with an enterprise."""
+    text = (text or "").strip()
+    found = enterprise_search(user=user, text=text, limit=limit)
+    if len(text) >= 3 and len(found) < limit:
+        by_plate = (
+            Enterprise.objects.visible_to(user)
+            .filter(hotline_tickets__plate__iexact=text.upper())
+            .exclude(pk__in=[e.pk for e in found])
+            .distinct()
+        )
+        found += list(by_plate[: limit - len(found)])
+    return found
+
+
 # --- One ticket ----------------------------------------------------------------
 
 ACTION_LABELS = {
@@ -85,9 +114,15 @@ ACTION_LABELS.update(
 
 def ticket_timeline(ticket: Ticket) -> list[AuditEvent]:
     """The ticket's history from the audit trail, oldest first, with labels."""
+    status_labels = dict(Status.choices)
     events = list(AuditEvent.objects.for_object(ticket).order_by("id"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
+        # To whom: the unit a 派单 (or a redispatch) sent the ticket to.
+        event.target = (event.changes or {}).get("unit", "")
+        # From whom: the unit whose 退单 was accepted.
+        event.returned_by = (event.changes or {}).get("returned_by_unit", "")
+        event.to_label = status_labels.get(event.to_state, "")
     return events
 
 

@@ -7,6 +7,7 @@ app_name = "hotline"
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
     path("new/", views.ticket_create, name="ticket_create"),
+    path("new/enterprises/", views.enterprise_options, name="enterprise_options"),
     path("board/", views.ticket_board, name="ticket_board"),
     path("queue/", views.unit_queue, name="unit_queue"),
     path("notices/", views.notice_list, name="notice_list"),

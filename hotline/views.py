@@ -100,7 +100,7 @@ def unit_queue(request):
 
 @web.permission_required("hotline.add_ticket")
 def ticket_create(request):
-    form = forms.TicketCreateForm(request.POST or None)
+    form = forms.TicketCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_create(by=request.user, **form.cleaned_data)
@@ -109,11 +109,40 @@ def ticket_create(request):
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"工单 {ticket.ticket_no} 已受理。")
+            messages.success(request, _created_message(ticket))
             if "save_and_new" in request.POST:
                 return redirect("hotline:ticket_create")
             return redirect(ticket)
-    return render(request, "hotline/ticket_create.html", {"form": form})
+    return render(
+        request,
+        "hotline/ticket_create.html",
+        {"form": form, "routes": selectors.area_routes()},
+    )
+
+
+def _created_message(ticket) -> str:
+    """Names the status the ticket now has (and where it went)."""
+    where = f"，已派往{ticket.unit.name}" if ticket.unit_id else ""
+    return (
+        f"工单 {ticket.ticket_no} 已登记{where}，"
+        f"当前状态：{ticket.get_status_display()}。"
+    )
+
+
+@require_GET
+def enterprise_options(request):
+    """htmx: enterprises matching a name, a credit code or a plate named in
+    earlier tickets, for the intake form's enterprise search."""
+    if not request.user.has_perm("hotline.add_ticket"):
+        raise PermissionDenied
+    enterprises = selectors.enterprise_lookup(
+        request.user, request.GET.get("enterprise_query", "")
+    )
+    return render(
+        request,
+        "hotline/includes/_enterprise_options.html",
+        {"enterprises": enterprises},
+    )
 
 
 # --- The ticket page -------------------------------------------------------------

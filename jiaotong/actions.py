@@ -103,6 +103,8 @@ def action_view(workflow: Workflow, fetch: Callable) -> Callable:
             obj = result
         else:  # a move that returns its request row (a return, an extension)
             obj.refresh_from_db()
+        if move.then:  # the page says it and offers the next step in one box
+            return redirect(obj.get_absolute_url() + move.then)
         messages.success(
             request, move.done.format(obj=obj, status=workflow.status_label(obj))
         )

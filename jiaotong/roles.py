@@ -54,6 +54,9 @@ _GOV_READ = [p for p in _GOV_LEGAL if ".view_" in p]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_WINDOW: [
         *_REGISTRY_READ,
+        # An enterprise often meets the bureau first at the window (a new
+        # company applying for its licence): the clerk enters it in 企业名录.
+        "jiaotong.add_enterprise",
         "licensing.view_application",
         "licensing.add_application",
         "licensing.change_application",

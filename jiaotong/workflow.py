@@ -74,6 +74,9 @@ class Transition:
     guard: Guard | None = None
     confirm: str = ""  # a question shown before a move that cannot be undone
     style: str = "primary"  # the button's Bootstrap colour on the detail page
+    # appended to the record's URL after the move, for a page that offers the
+    # next step itself (e.g. "?next=print": the notice to print after 受理)
+    then: str = ""
     system: bool = False  # a beat task may make the move with ``by=None``
     # keyword arguments for ``form`` (a shared form's label, field name…)
     form_kwargs: dict[str, Any] = field(default_factory=dict, compare=False)

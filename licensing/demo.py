@@ -25,8 +25,8 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from jiaotong.calendar.workdays import add_working_days, is_working_day
-from jiaotong.dates import at_local
-from jiaotong.models import Matter, MatterChange, OrgUnit, User
+from jiaotong.dates import LOCAL_TZ, at_local
+from jiaotong.models import Enterprise, Matter, MatterChange, OrgUnit, User
 from jiaotong.registry.models import MatterSource, PowerType
 from jiaotong.registry.services import pinyin_initials
 from jiaotong.roles import ROLE_WINDOW
@@ -132,6 +132,7 @@ FILING_REFORMS = [
 ]
 FILING_DOCUMENT = "豫交文〔2023〕{n}号 关于调整行政许可事项实施方式的通知"
 CONFIRMATION = "公路路产损失确认"
+BUSIEST_LICENCE = "道路普通货物运输经营许可（新办）"
 
 PUBLIC_SERVICES = [
     ("道路运输证配发", 0),
@@ -391,7 +392,18 @@ class _People:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.persons = [self._person(i) for i in range(900)]
-        self.companies = [self._company(i) for i in range(160)]
+        # The register's enterprises apply under their own credit codes; the
+        # other companies get one fixed code each (one code per name, however
+        # often the demo is built).
+        registered = [
+            (name, ApplicantType.ORGANISATION, code, phone)
+            for name, code, phone in Enterprise.objects.order_by("pk").values_list(
+                "name", "credit_code", "phone"
+            )
+        ]
+        names = {row[0] for row in registered}
+        others = [self._company(i) for i in range(160)]
+        self.companies = registered + [row for row in others if row[0] not in names]
 
     def _person(self, i: int) -> tuple:
         rng = self.rng
@@ -406,8 +418,12 @@ class _People:
         )
 
     def _company(self, i: int) -> tuple:
-        serial = "".join(self.rng.choice(_USCC_BODY) for _ in range(6))
-        body = f"91411422MA{i % 10}{serial}"
+        # Derived from the index alone: the same company, the same code.
+        serial = "".join(
+            _USCC_BODY[(i * step + 7) % len(_USCC_BODY)]
+            for step in (1, 3, 5, 11, 13, 17)
+        )
+        body = f"91411422MB{i % 10}{serial}"
         code = body + uscc.calc_check_digit(body)
         word = COMPANY_WORDS[i % len(COMPANY_WORDS)]
         kind = COMPANY_KINDS[i // len(COMPANY_WORDS) % len(COMPANY_KINDS)]
@@ -454,12 +470,19 @@ def _load_year(matters, unit: OrgUnit, clerk: User | None) -> int:
     committed = [matters["licensing"][i] for i, _ in NOTIFY_COMMIT]
     licensing = [m for m in matters["licensing"] if m not in committed]
     rng.shuffle(licensing)
+    # The freight licence is the county window's busiest licence (it is what
+    # "货运" at intake should find first): never idle, and the largest share.
+    freight = next(m for m in matters["licensing"] if m.name == BUSIEST_LICENCE)
+    if freight in licensing:
+        licensing.remove(freight)
+        licensing.insert(0, freight)
     busy = committed + licensing[: len(licensing) - LICENSING_MATTERS_IDLE]
+    counts = _split(COMPLETED_LICENSING, len(busy), rng)
+    top = counts.index(max(counts))
+    at = busy.index(freight)
+    counts[at], counts[top] = counts[top], counts[at]
     plan = [
-        (matter, count, 0.45)
-        for matter, count in zip(
-            busy, _split(COMPLETED_LICENSING, len(busy), rng), strict=True
-        )
+        (matter, count, 0.45) for matter, count in zip(busy, counts, strict=True)
     ] + [
         (matter, count, 0.2)
         for matter, count in zip(
@@ -676,6 +699,23 @@ def _unfinished(rng, matters, people, calendar, year_days, unit, clerk) -> list:
     return rows
 
 
+def _office_moment(days_ago: int, rng: random.Random, now: dt.datetime) -> dt.datetime:
+    """A moment of office hours, local time, ``days_ago`` working days before
+    today, never later than ``now`` (before today's office hours: an earlier
+    working day)."""
+    local_now = timezone.localtime(now, LOCAL_TZ)
+    day, back = local_now.date(), days_ago
+    while True:
+        if is_working_day(day):
+            if back == 0:
+                moment = _at(day, _office_minutes(rng))
+                if moment <= local_now - dt.timedelta(minutes=5):
+                    return moment
+            else:
+                back -= 1
+        day -= dt.timedelta(days=1)
+
+
 def _load_follow_ups(rng: random.Random) -> None:
     """告知承诺 post-checks and the rectification of every bad rating."""
     year = Application.objects.filter(number__startswith=f"{NUMBER_PREFIX}-{YEAR}-")
@@ -750,9 +790,14 @@ def _load_open_applications(matters, clerk: User) -> int:
             applicant_id_number=id_number,
             applicant_phone=phone,
             by=clerk,
-            received_at=now - dt.timedelta(days=days_ago, hours=1),
+            received_at=_office_moment(days_ago, rng, now),
         )
         for move in moves:
             application = move(application=application, by=clerk)
+        if application.accepted_at:
+            # Accepted at the counter, a quarter of an hour after receipt.
+            Application.objects.filter(pk=application.pk).update(
+                accepted_at=application.received_at + dt.timedelta(minutes=15)
+            )
         count += 1
     return count

@@ -29,7 +29,7 @@ class ApplicationIntakeForm(forms.Form):
     applicant_id_number = forms.CharField(
         label="证件号码",
         max_length=30,
-        help_text="自然人填居民身份证号码，法人填统一社会信用代码；曾办理过的申请人自动带出姓名和电话。",
+        help_text="自然人填居民身份证号码，法人填统一社会信用代码；企业名录中的企业和曾办理过的申请人自动带出名称和电话。",
         error_messages={"required": "请填写证件号码。"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -58,13 +58,25 @@ class ApplicationIntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["matter"].queryset = window_matters()
         self.fields["matter"].label_from_instance = lambda m: f"{m.code} {m.name}"
-        # Leaving the ID field posts it (never a GET) to fetch earlier details.
+        # Leaving the ID field posts it (never a GET) to fetch earlier details
+        # or the enterprise of 企业名录.
         self.fields["applicant_id_number"].widget.attrs.update(
             {
                 "hx-post": reverse("licensing:applicant_lookup"),
                 "hx-trigger": "change",
                 "hx-target": "#applicant-hint",
                 "hx-swap": "innerHTML",
+                "hx-include": "#id_applicant_type",
+            }
+        )
+        # Typing an organisation's name offers the enterprises of 企业名录.
+        self.fields["applicant_name"].widget.attrs.update(
+            {
+                "hx-get": reverse("licensing:applicant_suggest"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#applicant-suggestions",
+                "hx-swap": "innerHTML",
+                "hx-include": "#id_applicant_type",
             }
         )
 

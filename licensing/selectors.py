@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
 
 from jiaotong.calendar.workdays import add_working_days
-from jiaotong.models import AuditEvent, Matter, MatterChange
+from jiaotong.models import AuditEvent, Enterprise, Matter, MatterChange
 from jiaotong.registry.models import MatterSource, PowerType
 
-from .models import OPEN_STATES, RUNNING_STATES, WINDOW_POWER_TYPES, Application
+from .models import (
+    OPEN_STATES,
+    RUNNING_STATES,
+    WINDOW_POWER_TYPES,
+    ApplicantType,
+    Application,
+)
 from .rules import YELLOW_DAYS
 
 RED, YELLOW = "red", "yellow"
@@ -55,6 +63,34 @@ def application_queue(user):
         .select_related("matter", "clerk", "unit")
         .order_by("due_date", "received_at", "id")
     )
+
+
+def applicant_known(user, number: str) -> dict | None:
+    """What the registries know of the applicant behind an ID number or credit
+    code: ``{"name", "type", "phone", "enterprise"}`` from 企业名录 (a credit
+    code on file) or else from the applicant's latest visible application; None
+    when neither knows it. The phone is for the server (pages show it masked)."""
+    number = (number or "").strip().upper()
+    if len(number) != 18:
+        return None
+    enterprise = Enterprise.objects.visible_to(user).filter(credit_code=number).first()
+    earlier = applicant_last_details(user, number)
+    if enterprise is not None:
+        return {
+            "name": enterprise.name,
+            "type": ApplicantType.ORGANISATION,
+            "phone": enterprise.phone
+            or (earlier["applicant_phone"] if earlier else ""),
+            "enterprise": enterprise,
+        }
+    if earlier is not None:
+        return {
+            "name": earlier["applicant_name"],
+            "type": earlier["applicant_type"],
+            "phone": earlier["applicant_phone"],
+            "enterprise": None,
+        }
+    return None
 
 
 def applicant_last_details(user, id_number: str) -> dict | None:
@@ -103,6 +139,17 @@ def application_timeline(application: Application) -> list[AuditEvent]:
     return events
 
 
+def latest_year_with_applications(user) -> int | None:
+    """The local year of the latest application the user may see, or None."""
+    latest = (
+        Application.objects.visible_to(user)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).year if latest else None
+
+
 def window_matters(day: dt.date | None = None):
     """Matters an application may be filed under on ``day``."""
     day = day or timezone.localdate()
@@ -113,17 +160,93 @@ def window_matters(day: dt.date | None = None):
     )
 
 
+# Short forms clerks type for words of the matter names (简称 → the name's words).
+# A query equal to a key, or to the key's pinyin (full or initials), also
+# searches for its expansions: "货运", "huoyun" and "hy" all find 货物运输.
+MATTER_SYNONYMS = {
+    "货运": ("货物运输",),
+    "客运": ("旅客运输", "客运"),
+    "出租": ("出租汽车",),
+    "出租车": ("出租汽车",),
+    "网约车": ("网络预约出租汽车",),
+    "驾培": ("驾驶员培训",),
+    "危货": ("危险货物",),
+    "危运": ("危险货物运输",),
+    "公交": ("公共汽车", "公交"),
+    "从业证": ("从业资格证",),
+    "运输证": ("道路运输证", "运输证"),
+}
+
+# Points a term scores by where it matched; ties go to the busier matter. A
+# short form counts as the words it stands for: "客运" finds 客运班车… and
+# 道路旅客运输… alike, and the window's usage decides between them.
+_EXACT_CODE, _CODE, _NAME, _INITIALS, _FULL_PINYIN = 1000, 400, 100, 60, 50
+
+
+@functools.lru_cache(maxsize=4096)
+def _pinyin(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of ``text``, lower case, without separators."""
+    return (
+        "".join(lazy_pinyin(text)).lower(),
+        "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower(),
+    )
+
+
+def _expansions(term: str) -> tuple[str, ...]:
+    """The name words a short form stands for (by characters or by pinyin)."""
+    found: list[str] = []
+    for short, words in MATTER_SYNONYMS.items():
+        full, initials = _pinyin(short)
+        if term in (short, full, initials):
+            found.extend(words)
+    return tuple(found)
+
+
+def _term_score(term: str, matter: Matter) -> int:
+    code = matter.code.lower()
+    if term == code:
+        return _EXACT_CODE
+    if term in code:
+        return _CODE
+    name = matter.name.lower()
+    if term in name or any(word in name for word in _expansions(term)):
+        return _NAME
+    if term.isascii() and term.isalnum():
+        full, initials = _pinyin(matter.name)
+        if term in initials or term in (matter.pinyin_initials or "").lower():
+            return _INITIALS
+        if term in full:
+            return _FULL_PINYIN
+    return 0
+
+
+def matter_usage(matter_ids) -> dict[int, int]:
+    """How many applications the window has logged under each matter."""
+    return dict(
+        Application.objects.filter(matter_id__in=matter_ids)
+        .values_list("matter_id")
+        .annotate(n=Count("pk"))
+        .values_list("matter_id", "n")
+    )
+
+
 def matter_search(query: str, day: dt.date | None = None, limit: int = 20):
-    """Search-as-you-type: code prefix, name fragment or pinyin initials."""
-    query = (query or "").strip()
-    matters = window_matters(day)
-    if query:
-        matters = matters.filter(
-            Q(code__istartswith=query)
-            | Q(name__icontains=query)
-            | Q(pinyin_initials__icontains=query)
-        )
-    return matters[:limit]
+    """Search-as-you-type for the intake form: exact or partial code, words of
+    the name, pinyin (full or initials) and the window's short forms (货运,
+    客运, 出租, 驾培). Every word typed must match; the best kind of match comes
+    first, then the matter the window uses most. Without a query: the matters
+    the window uses most. The window list is ~150 matters, so they are scored
+    here rather than by a dozen OR-ed LIKEs."""
+    terms = (query or "").strip().lower().split()
+    matters = list(window_matters(day))
+    scored = []
+    for matter in matters:
+        scores = [_term_score(term, matter) for term in terms]
+        if all(scores):
+            scored.append((sum(scores), matter))
+    usage = matter_usage([m.pk for _, m in scored])
+    scored.sort(key=lambda sm: (-sm[0], -usage.get(sm[1].pk, 0), sm[1].code))
+    return [matter for _, matter in scored[:limit]]
 
 
 def power_catalog(day: dt.date | None = None) -> dict:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.application_create, name="application_create"),
     path("new/matters/", views.matter_options, name="matter_options"),
     path("new/applicant/", views.applicant_lookup, name="applicant_lookup"),
+    path("new/applicants/", views.applicant_suggest, name="applicant_suggest"),
     path("<int:pk>/", views.application_detail, name="application_detail"),
     path(
         "<int:pk>/do/<slug:action>/",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +14,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, web
 from jiaotong.metrics.registry import compute, registered
+from jiaotong.registry.selectors import enterprise_search
 from jiaotong.roles import ROLE_LEADER, has_role
 from jiaotong.validators import mask_id_number, mask_phone
 from jiaotong.workflow import WorkflowError
 
 from . import forms, rules, selectors, services
 from .filters import ApplicationFilter
-from .models import Application, CommitmentCheck, Rectification
+from .models import (
+    ApplicantType,
+    Application,
+    CommitmentCheck,
+    Rectification,
+)
 from .workflow import APPLICATION_WORKFLOW
 
 PAGE_SIZE = 25
@@ -90,14 +96,21 @@ def application_queue(request):
 def application_create(request):
     form = forms.ApplicationIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # The page showed the earlier phone masked ("留空即沿用"): fill it here.
+        if not data["applicant_phone"]:
+            known = selectors.applicant_known(request.user, data["applicant_id_number"])
+            data["applicant_phone"] = known["phone"] if known else ""
         try:
-            application = services.application_receive(
-                by=request.user, **form.cleaned_data
-            )
+            application = services.application_receive(by=request.user, **data)
         except ValidationError as exc:
             web.add_service_errors(form, exc)
         else:
-            messages.success(request, f"已收件，办件编号 {application.number}。")
+            messages.success(
+                request,
+                f"办件 {application.number} 已登记，"
+                f"当前状态：{application.get_status_display()}。",
+            )
             if "save_and_new" in request.POST:
                 return redirect("licensing:application_create")
             return redirect(application)
@@ -108,25 +121,49 @@ def application_create(request):
 @web.permission_required("licensing.add_application")
 def matter_options(request):
     """htmx: the matter select's options for what the clerk has typed."""
-    matters = selectors.matter_search(request.GET.get("matter_query", ""))
+    query = request.GET.get("matter_query", "").strip()
     return render(
-        request, "licensing/includes/_matter_options.html", {"matters": matters}
+        request,
+        "licensing/includes/_matter_options.html",
+        {"matters": selectors.matter_search(query), "query": query},
     )
 
 
 @require_POST
 @web.permission_required("licensing.add_application")
 def applicant_lookup(request):
-    """htmx: the applicant's earlier details from the ID number (posted, so the
-    number never appears in a URL or an access log)."""
-    id_number = request.POST.get("applicant_id_number", "").strip().upper()
-    details = (
-        selectors.applicant_last_details(request.user, id_number)
-        if len(id_number) == 18
-        else None
+    """htmx: who the ID number or credit code belongs to, from 企业名录 or the
+    applicant's earlier applications (posted, so an ID number never appears in
+    a URL or an access log). Warns on grade C/D and 重点监管; offers to add an
+    unknown credit code to 企业名录."""
+    number = request.POST.get("applicant_id_number", "").strip().upper()
+    known = selectors.applicant_known(request.user, number)
+    organisation = request.POST.get("applicant_type") == ApplicantType.ORGANISATION
+    return render(
+        request,
+        "licensing/includes/_applicant_hint.html",
+        {
+            "known": known,
+            "number": number,
+            "unknown_code": known is None and len(number) == 18 and organisation,
+            "can_add_enterprise": request.user.has_perm("jiaotong.add_enterprise"),
+        },
+    )
+
+
+@require_GET
+@web.permission_required("licensing.add_application")
+def applicant_suggest(request):
+    """htmx: enterprises of 企业名录 matching the name (or code) being typed."""
+    if request.GET.get("applicant_type") != ApplicantType.ORGANISATION:
+        return HttpResponse("")
+    enterprises = enterprise_search(
+        user=request.user, text=request.GET.get("applicant_name", "")
     )
     return render(
-        request, "licensing/includes/_applicant_hint.html", {"details": details}
+        request,
+        "licensing/includes/_applicant_suggestions.html",
+        {"enterprises": enterprises},
     )
 
 
@@ -152,6 +189,10 @@ def application_detail(request, pk):
         and application.completed_at is not None
         and not application.evaluation,
         "evaluation_form": forms.EvaluationForm(),
+        # Right after 受理 the page offers the 受理通知书 for printing.
+        "offer_print": "acceptance"
+        if request.GET.get("next") == "print" and application.accepted_at
+        else "",
         "check_form": forms.CommitmentCheckForm(),
     }
     return render(request, "licensing/application_detail.html", context)
@@ -290,10 +331,13 @@ def window_stats(request):
     """The year's window figures from the indicator registry: the whole bureau
     for leaders, the own unit (and below) for window staff."""
     this_year = timezone.localdate().year
+    # Without a choice: the latest year the window has records for, not an
+    # empty current year.
+    latest = selectors.latest_year_with_applications(request.user) or this_year
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year", latest))
     except ValueError:
-        year = this_year
+        year = latest
     year = min(max(year, 2000), this_year + 1)
     org = None if has_role(request.user, ROLE_LEADER) else request.user.unit
     if org is None and not has_role(request.user, ROLE_LEADER):
@@ -313,7 +357,9 @@ def window_stats(request):
         {
             "rows": rows,
             "year": year,
-            "years": range(this_year, this_year - 6, -1),
+            "years": sorted(
+                {*range(this_year, this_year - 6, -1), year, latest}, reverse=True
+            ),
             "org": org,
         },
     )

@@ -85,6 +85,8 @@ APPLICATION_WORKFLOW = Workflow(
             system=True,  # the daily task deems late applications accepted
             service="licensing.services.application_accept",
             done=DONE,
+            confirm="确认受理该申请？受理后开始计算承诺时限，并应向申请人出具受理通知书。",
+            then="?next=print",
         ),
         "reject": Transition(
             "不予受理",

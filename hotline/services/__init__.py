@@ -17,6 +17,7 @@ from jiaotong.imports.uploads import UPLOAD_TYPES
 
 from ..rules import can_see_caller
 from .files import attachment_add, check_upload
+from .numbers import NUMBER_PREFIX, ticket_number_next
 from .records import (
     TicketRow,
     deadline_rule_update,
@@ -49,6 +50,7 @@ from .tickets import (
 __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_EXTENSION_DAYS",
+    "NUMBER_PREFIX",
     "UPLOAD_TYPES",
     "TicketRow",
     "attachment_add",
@@ -67,6 +69,7 @@ __all__ = [
     "ticket_follow_up",
     "ticket_import_row",
     "ticket_not_accept",
+    "ticket_number_next",
     "ticket_reject_extension",
     "ticket_reject_return",
     "ticket_reopen",

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..rules import can_see_caller
 from ..workflow import TICKET_WORKFLOW
+from .numbers import ticket_number_next
 
 # Used only when the rule table has no row for a source and category.
 DEFAULT_DAYS = 5
@@ -61,7 +62,8 @@ def lock_ticket(ticket: Ticket) -> Ticket:
 def ticket_create(
     *,
     by,
-    ticket_no: str,
+    ticket_no: str = "",
+    platform_no: str = "",
     source: str,
     received_at: dt.datetime,
     category: str,
@@ -77,17 +79,22 @@ def ticket_create(
     dispatch_to=None,
     is_test: bool = False,
 ) -> Ticket:
-    """受理: register a call. The deadline comes from the rule table; with
-    ``dispatch_to`` the ticket is dispatched in the same transaction."""
+    """受理: register a call. Without ``ticket_no`` the next number of the
+    source and year is issued (``platform_no`` keeps the provincial platform's
+    own number). The deadline comes from the rule table; with ``dispatch_to``
+    the ticket is dispatched in the same transaction."""
     if not by.has_perm("hotline.add_ticket"):
         raise WorkflowError("您没有登记热线工单的权限。")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"received_at": "来电时间不能晚于当前时间。"})
-    ticket_no = ticket_no.strip()
+    ticket_no = ticket_no.strip() or ticket_number_next(
+        source=source, year=timezone.localtime(received_at).year
+    )
     if Ticket.objects.filter(ticket_no=ticket_no).exists():
         raise ValidationError({"ticket_no": f"工单编号 {ticket_no} 已存在。"})
     ticket = Ticket(
         ticket_no=ticket_no,
+        platform_no=platform_no.strip(),
         source=source,
         received_at=received_at,
         category=category,

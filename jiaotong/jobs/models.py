@@ -18,7 +18,7 @@ class ExportJob(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")
         RUNNING = "running", _("生成中")
-        DONE = "done", _("已完成")
+        DONE = "done", _("已生成")
         FAILED = "failed", _("失败")
 
     kind = models.CharField(_("类型"), max_length=32)

@@ -115,6 +115,7 @@ class EnterpriseForm(forms.ModelForm):
             "contact",
             "phone",
             "address",
+            "key_supervision",
         ]
         error_messages = {
             "credit_code": {"unique": "该统一社会信用代码的企业已在名录中。"},
@@ -155,6 +156,7 @@ class EnterpriseForm(forms.ModelForm):
                 Column("phone", css_class="col-md-3"),
                 Column("address", css_class="col-md-6"),
             ),
+            "key_supervision",
         )
 
     def clean_credit_code(self):
@@ -168,6 +170,7 @@ class EnterpriseForm(forms.ModelForm):
 
     def values(self) -> dict:
         fields = ["name", "industry", "town", "contact", "phone", "address"]
+        fields.append("key_supervision")
         if not self.editing:
             fields.append("credit_grade")
         return {name: self.cleaned_data[name] for name in fields}

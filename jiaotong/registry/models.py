@@ -226,6 +226,13 @@ class Enterprise(models.Model):
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    key_supervision = models.BooleanField(
+        _("重点监管"),
+        default=False,
+        help_text=_(
+            "列入重点监管（如一年内超限超载处罚达3次）；窗口收件和热线受理时提示。"
+        ),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
@@ -240,6 +247,14 @@ class Enterprise(models.Model):
 
     def get_absolute_url(self):
         return reverse("enterprise_detail", args=[self.pk])
+
+    @property
+    def needs_attention(self) -> bool:
+        """Graded C/D (失信) or under 重点监管: intake desks warn about it."""
+        return self.key_supervision or self.credit_grade in (
+            CreditGrade.C,
+            CreditGrade.D,
+        )
 
 
 class CreditGradeChange(models.Model):

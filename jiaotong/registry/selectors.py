@@ -6,7 +6,7 @@ deliberate exception (it is published, and shows no personal data).
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jiaotong.audit.models import AuditEvent
 from jiaotong.validators import mask_id_number, mask_name, mask_phone
@@ -145,3 +145,17 @@ def credit_grades_by_industry() -> dict:
             for grade, label in CreditGrade.choices
         },
     }
+
+
+def enterprise_search(*, user, text: str, limit: int = 8) -> list[Enterprise]:
+    """Intake look-ups (窗口收件, 热线受理): enterprises whose name contains ``text``
+    or whose credit code starts with it, the closest names first."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    rows = Enterprise.objects.visible_to(user).filter(
+        Q(name__icontains=text) | Q(credit_code__istartswith=text.upper())
+    )
+    return sorted(rows[:50], key=lambda e: (not e.name.startswith(text), len(e.name)))[
+        :limit
+    ]

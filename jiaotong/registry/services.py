@@ -59,7 +59,16 @@ MATTER_FIELDS = frozenset(
     }
 )
 ENTERPRISE_FIELDS = frozenset(
-    {"name", "industry", "town", "credit_grade", "contact", "phone", "address"}
+    {
+        "name",
+        "industry",
+        "town",
+        "credit_grade",
+        "contact",
+        "phone",
+        "address",
+        "key_supervision",
+    }
 )
 
 

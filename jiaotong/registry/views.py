@@ -218,7 +218,11 @@ def _enterprise_form_page(request, form, enterprise=None):
 
 @permission_required("jiaotong.add_enterprise")
 def enterprise_create(request):
-    return _enterprise_form_page(request, EnterpriseForm(request.POST or None))
+    # The window's intake links here with the unknown credit code filled in.
+    initial = {"credit_code": request.GET.get("credit_code", "").strip().upper()}
+    return _enterprise_form_page(
+        request, EnterpriseForm(request.POST or None, initial=initial)
+    )
 
 
 @permission_required("jiaotong.change_enterprise")

@@ -3,7 +3,7 @@ job's progress page and JSON, and the download.  A job is visible to the person
 who requested it only (ExportJob.objects.visible_to); any other job is a 404."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,6 @@ from jiaotong.audit.services import audit_record
 from jiaotong.dashboard.selectors import default_year
 from jiaotong.jobs.models import ExportJob
 from jiaotong.reports.services import year_report_start
-from jiaotong.web import permission_required
 
 RECENT_JOBS = 10
 
@@ -53,7 +52,7 @@ def year_report_request(request):
             by=request.user,
             request=request,
         )
-        messages.success(request, "已提交后台生成，完成后可在本页下载。")
+        # No flash message: the job page itself says 排队中/生成中/已生成.
         return redirect("job_detail", pk=job.pk)
     recent = ExportJob.objects.visible_to(request.user)[:RECENT_JOBS]
     return render(

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from jiaotong import validators
 from jiaotong.calendar import workdays
@@ -95,3 +96,71 @@ def audit_action(code):
     from jiaotong.audit.selectors import action_labels
 
     return action_labels().get(code, code)
+
+
+# The one table of status colours (Bootstrap text-bg-*), by what a status means
+# for the person looking at it, for every record with a workflow: 办件, 热线工单,
+# 导出任务. A status missing here shows grey ("secondary").
+STATUS_COLOURS = {
+    # new, waiting for the desk that registered it
+    "received": "primary",
+    "pending": "primary",
+    # handed over, waiting for someone else
+    "dispatched": "info",
+    "supplement": "info",
+    "return_requested": "info",
+    "extension_requested": "info",
+    "suspended": "info",
+    # being worked on
+    "accepted": "warning",
+    "under_review": "warning",
+    "in_progress": "warning",
+    "running": "warning",
+    # answered or decided, a last step left
+    "replied": "secondary",
+    "visited": "secondary",
+    "approved": "secondary",
+    "denied": "secondary",
+    # finished
+    "closed": "success",
+    "done": "success",
+    # ended without the outcome asked for
+    "not_accepted": "danger",
+    "revoked": "danger",
+    "failed": "danger",
+    "withdrawn": "dark",
+}
+
+
+@register.simple_tag
+def status_badge(record, element_id=""):
+    """``{% status_badge ticket %}``: the record's status as a coloured badge."""
+    colour = STATUS_COLOURS.get(record.status, "secondary")
+    if element_id:
+        return format_html(
+            '<span class="badge rounded-pill text-bg-{}" id="{}" data-status="{}">{}</span>',
+            colour,
+            element_id,
+            record.status,
+            record.get_status_display(),
+        )
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{}" data-status="{}">{}</span>',
+        colour,
+        record.status,
+        record.get_status_display(),
+    )
+
+
+EMPTY_RATE_REASON = "该年度没有可计算的记录（分母为零），比率不适用"
+
+
+@register.simple_tag
+def figure(value, reason=EMPTY_RATE_REASON):
+    """``{% figure row.value %}``: an indicator's value, or the one rendering of
+    a rate that cannot be computed: "—" with a tooltip saying why (never 0.0%)."""
+    if value is None:
+        return format_html(
+            '<span class="app-empty-rate" title="{}" data-empty-rate>—</span>', reason
+        )
+    return value

@@ -26,7 +26,8 @@ from jiaotong.roles import (
 # (label, hint, url name, icon, who) — "who" as in the menu contract
 # (context_processors.nav_entries); every url name is checked (jiaotong.E001).
 SHORTCUTS = [
-    ("年度报告", "生成法治政府建设年度报告", "year_report_request", "file-earmark-word", "perm:jiaotong.export_report"),
+    ("年度看板", "全局年度指标", "dashboard", "bar-chart-line", "perm:jiaotong.view_dashboard"),
+    ("年度指标工作簿", "生成年度指标汇总表（.xlsx）", "year_report_request", "file-earmark-spreadsheet", "perm:jiaotong.export_report"),
     ("数据导入", "导入权责清单、企业、办件等表格", "import_upload", "upload", "perm:jiaotong.import_data"),
     ("工作日历", "维护节假日与调休", "calendarday_list", "calendar3", "perm:jiaotong.change_calendarday"),
     ("用户与角色", "账户、单位与角色分配", "user_list", "people", {ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN}),
@@ -43,6 +44,17 @@ def _shortcuts(user) -> list[dict]:
         url = reverse(url_name)
         items.append({"label": label, "hint": hint, "url": url, "icon": icon})
     return items
+
+
+def _actions(user) -> list[dict]:
+    """Each desk's main action (收件登记, 受理登记…): ``home_actions(user)`` on an
+    AppConfig returns ``[{"label", "url", "icon", "hint"}]``."""
+    actions = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_actions", None)
+        if callable(provider):
+            actions.extend(provider(user) or [])
+    return actions
 
 
 def _queues(user) -> list[dict]:
@@ -63,6 +75,7 @@ def home(request):
         request,
         "home.html",
         {
+            "actions": _actions(user),
             "queues": _queues(user),
             "shortcuts": _shortcuts(user),
             "calendar_warnings": calendar_warnings,

@@ -4,6 +4,9 @@
    data-confirm="…"      on a form or submit button: ask before submitting.
    data-auto-submit      on a filter form: submit when a select, checkbox or date changes.
    data-print            on a button: open the print dialog.
+   data-shortcut="save" / "save-new"  on a form's submit buttons: the portal's one
+                         save shortcut, Ctrl+Enter (and Ctrl+Shift+Enter to save
+                         and start the next record); the buttons show it.
    data-reveal-target    on a select/checkbox: show the element with that id while it
                          is checked / has a value different from data-reveal-unless.
 */
@@ -79,6 +82,23 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-reveal-target]").forEach(syncReveal);
+  });
+
+  // One save shortcut on every form: Ctrl+Enter presses its save button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) {
+      return;
+    }
+    var form = event.target.form || (event.target.closest && event.target.closest("form"));
+    if (!form) {
+      return;
+    }
+    var button = (event.shiftKey && form.querySelector('[data-shortcut="save-new"]')) ||
+      form.querySelector('[data-shortcut="save"]');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
   });
 
   // htmx requests carry the CSRF token (the cookie is HttpOnly).

@@ -560,3 +560,50 @@ def test_deadline_rule_change_is_audited_and_admin_only(sysadmin, hotline_agent)
     rule.refresh_from_db()
     assert rule.days == 7
     assert AuditEvent.objects.filter(action="config_change").count() == 1
+
+
+# --- Ticket numbers ---------------------------------------------------------------
+
+
+def test_numbers_run_per_source_and_year_without_gaps(hotline_agent):
+    create = services.ticket_create
+    year = timezone.localdate().year
+    now = timezone.now()
+    base = {"category": "咨询", "area": "其他", "content": "问询", "received_at": now}
+    first = create(by=hotline_agent, source="12328", **base)
+    with pytest.raises(ValidationError):  # a refused intake takes no number
+        create(
+            by=hotline_agent,
+            source="12328",
+            **{**base, "received_at": now + dt.timedelta(days=1)},
+        )
+    second = create(by=hotline_agent, source="12328", **base)
+    other = create(by=hotline_agent, source="12345", **base)
+    last_year = create(
+        by=hotline_agent,
+        source="12328",
+        **{**base, "received_at": now.replace(year=year - 1)},
+    )
+
+    assert [first.ticket_no, second.ticket_no, other.ticket_no] == [
+        f"JT12328-{year}-0001",
+        f"JT12328-{year}-0002",
+        f"SQ12345-{year}-0001",
+    ]
+    assert last_year.ticket_no == f"JT12328-{year - 1}-0001"
+
+
+def test_numbering_skips_a_number_an_import_already_used(hotline_agent):
+    year = timezone.localdate().year
+    make_ticket(ticket_no=f"JT12328-{year}-0001")
+
+    ticket = services.ticket_create(
+        by=hotline_agent,
+        source="12328",
+        received_at=timezone.now(),
+        category="咨询",
+        area="其他",
+        content="问询",
+    )
+
+    assert ticket.ticket_no == f"JT12328-{year}-0002"

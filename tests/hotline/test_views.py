@@ -2,6 +2,7 @@
 masking, the whistle-blower's confidentiality, attachments and query counts."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hotline import services
-from hotline.models import Attachment, Status, SupervisionNotice, Ticket
+from hotline.models import (
+    AreaRoutingRule,
+    Attachment,
+    Status,
+    SupervisionNotice,
+    Ticket,
+)
 from hotline.workflow import TICKET_WORKFLOW
 from jiaotong import roles
 from jiaotong.models import AuditEvent
@@ -153,13 +160,14 @@ def test_board_runs_constant_queries(as_user, hotline_agent):
 
 
 def test_intake_form_creates_and_dispatches(as_user, hotline_agent, org):
+    enterprise = make_enterprise("睢县城通出租汽车有限公司")
     client = as_user(hotline_agent)
     assert client.get(reverse("hotline:ticket_create")).status_code == 200
     response = client.post(
         reverse("hotline:ticket_create"),
         {
-            "ticket_no": "12328-0001",
             "source": "12328",
+            "platform_no": "HN12328-778899",
             "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "category": "投诉",
             "area": "出租汽车",
@@ -167,15 +175,26 @@ def test_intake_form_creates_and_dispatches(as_user, hotline_agent, org):
             "caller_phone": "138 1234 5678",
             "reply_wanted": "on",
             "plate": "豫N·T1234",
+            "enterprise": enterprise.pk,
             "dispatch_to": org["squad"].pk,
         },
+        follow=True,
     )
-    ticket = Ticket.objects.get(ticket_no="12328-0001")
-    assert response.status_code == 302 and response.url == ticket.get_absolute_url()
-    assert (ticket.status, ticket.unit, ticket.plate) == (
+    ticket = Ticket.objects.get()
+    year = timezone.localdate().year
+    assert ticket.ticket_no == f"JT12328-{year}-0001"  # nobody typed it
+    assert ticket.platform_no == "HN12328-778899"
+    assert response.redirect_chain[-1][0] == ticket.get_absolute_url()
+    assert (ticket.status, ticket.unit, ticket.plate, ticket.enterprise) == (
         Status.DISPATCHED,
         org["squad"],
         "豫NT1234",
+        enterprise,
+    )
+    # The message names the status the ticket now has and where it went.
+    assert (
+        f"工单 {ticket.ticket_no} 已登记，已派往{org['squad'].name}，当前状态：待签收。"
+        in response.content.decode()
     )
 
 
@@ -183,7 +202,6 @@ def test_intake_form_reports_bad_fields_in_chinese(as_user, hotline_agent, recei
     response = as_user(hotline_agent).post(
         reverse("hotline:ticket_create"),
         {
-            "ticket_no": received.ticket_no,
             "source": "12328",
             "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "category": "投诉",
@@ -198,19 +216,30 @@ def test_intake_form_reports_bad_fields_in_chinese(as_user, hotline_agent, recei
     assert Ticket.objects.count() == 1
 
 
-def test_intake_duplicate_number_reported(as_user, hotline_agent, received):
-    response = as_user(hotline_agent).post(
-        reverse("hotline:ticket_create"),
-        {
-            "ticket_no": received.ticket_no,
-            "source": "12328",
-            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "category": "投诉",
-            "area": "出租汽车",
-            "content": "重复工单",
-        },
+def test_intake_offers_enterprises_by_name_code_or_plate(as_user, hotline_agent):
+    enterprise = make_enterprise("睢县城通出租汽车有限公司")
+    make_ticket(enterprise=enterprise, plate="豫NT8866")
+    client = as_user(hotline_agent)
+    url = reverse("hotline:enterprise_options")
+
+    for text in [enterprise.name[2:6], enterprise.credit_code[:10], "豫nt8866"]:
+        body = client.get(url, {"enterprise_query": text}).content.decode()
+        assert f'data-pick-enterprise="{enterprise.pk}"' in body, text
+    assert (
+        "没有匹配的企业"
+        in client.get(url, {"enterprise_query": "无此企业"}).content.decode()
     )
-    assert "已存在" in response.content.decode()
+
+
+def test_intake_suggests_the_unit_from_the_routing_table(as_user, hotline_agent, org):
+    AreaRoutingRule.objects.create(area="出租汽车", unit=org["squad"])
+
+    body = as_user(hotline_agent).get(reverse("hotline:ticket_create")).content.decode()
+
+    routes = json.loads(
+        body.split('id="area-routes" type="application/json">')[1].split("</script>")[0]
+    )
+    assert routes["出租汽车"] == {"id": org["squad"].pk, "name": org["squad"].name}
 
 
 def test_intake_refused_to_handler(as_user, handler):
@@ -502,3 +531,37 @@ def test_enterprise_page_shows_its_complaint_record(client, hotline_agent, org):
     assert 'id="hotline-complaints"' in page
     assert "T-A" in page
     assert "T-B" not in page
+
+
+def test_timeline_says_to_which_unit_it_was_dispatched(
+    as_user, hotline_agent, dispatched, org
+):
+    body = as_user(hotline_agent).get(dispatched.get_absolute_url()).content.decode()
+
+    assert f"派单 → {org['squad'].name}" in body
+    assert 'data-status="dispatched"' in body and "text-bg-info" in body
+
+
+def test_timeline_says_who_returned_it_and_where_it_went(
+    as_user, hotline_agent, handler, dispatched, org
+):
+    services.ticket_request_return(
+        ticket=dispatched, reason="不属本中队辖区", by=handler
+    )
+    services.ticket_accept_return(
+        ticket=dispatched, by=hotline_agent, redispatch_to=org["agency"]
+    )
+
+    body = as_user(hotline_agent).get(dispatched.get_absolute_url()).content.decode()
+
+    assert f"（{org['squad'].name}退回）" in body
+    assert f"→ {org['agency'].name}" in body
+
+
+def test_enterprise_search_refused_to_handlers_and_to_post(
+    as_user, handler, hotline_agent
+):
+    url = reverse("hotline:enterprise_options")
+
+    assert as_user(handler).get(url, {"enterprise_query": "出租"}).status_code == 403
+    assert as_user(hotline_agent).post(url).status_code == 405

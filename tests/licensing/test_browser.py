@@ -56,27 +56,33 @@ def test_clerk_logs_by_keyboard_and_leader_sees_it_counted(
     # Keyboard only: the search box has the focus.
     assert page.evaluate("document.activeElement.id") == "matter-query"
     page.keyboard.type("DLYSZ")
-    page.wait_for_function(
-        "document.querySelectorAll('#id_matter option').length === 1"
+    # The list answers what was typed; only then does Enter take its first row.
+    page.wait_for_selector(
+        '#id_matter option[data-query="DLYSZ"]:checked', state="attached"
     )
-    page.keyboard.press("Enter")  # into the matter list, first match selected
-    assert page.evaluate("document.activeElement.id") == "id_matter"
-    page.keyboard.press("Tab")  # 申请人类型 (自然人)
+    page.keyboard.press("Enter")  # takes the highlighted match, on to 申请人类型
+    assert page.evaluate("document.activeElement.id") == "id_applicant_type"
+    assert MATTER_NAME in page.inner_text("#matter-picked")
     page.keyboard.press("Tab")  # 证件号码
     assert page.evaluate("document.activeElement.id") == "id_applicant_id_number"
     page.keyboard.type(person)
     page.keyboard.press("Tab")  # the lookup fills the name and phone
     page.wait_for_selector("#applicant-hint [data-applicant-found]")
     assert page.input_value("#id_applicant_name") == "王建国"
-    assert page.input_value("#id_applicant_phone") == "13903701234"
+    # The earlier phone is offered masked, never sent to the page in full.
+    assert page.input_value("#id_applicant_phone") == ""
+    assert "139****1234" in page.get_attribute("#id_applicant_phone", "placeholder")
+    assert "13903701234" not in page.content()
     screenshot(page, "licensing_intake")
     page.keyboard.press("Enter")  # saves
     page.wait_for_url("**/licensing/*/")
     assert page.inner_text("#application-status") == "已收件"
 
+    page.once("dialog", lambda dialog: dialog.accept())  # 受理 asks first
     page.click("button[data-action=accept]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#application-status") == "已受理"
+    assert "打印受理通知书" in page.inner_text("#offer-print")  # the next step
     page.click("button[data-action=complete]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("#application-status") == "已办结"
@@ -85,6 +91,7 @@ def test_clerk_logs_by_keyboard_and_leader_sees_it_counted(
 
     logged = Application.objects.order_by("-id").first()
     assert logged.applicant_name == "王建国" and logged.completed_at is not None
+    assert logged.applicant_phone == "13903701234"  # 留空即沿用
 
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     leader_page = context.new_page()

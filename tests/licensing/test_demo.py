@@ -82,3 +82,45 @@ def test_demo_has_a_plausible_previous_year_within_it(demo_loaded):
     assert not previous.filter(completed_at__gte=high).exists()
     assert not previous.filter(evaluation__in=["不满意", "非常不满意"]).exists()
     assert compute("window.completion_rate", 2022) == 100
+
+
+def test_demo_has_one_credit_code_per_enterprise(demo_loaded):
+    from django.db.models import Count
+
+    from jiaotong.models import Enterprise
+
+    organisations = Application.objects.filter(applicant_type="法人")
+    names_with_two_codes = (
+        organisations.values("applicant_name")
+        .annotate(codes=Count("applicant_id_number", distinct=True))
+        .filter(codes__gt=1)
+    )
+    assert list(names_with_two_codes) == []
+    registered = dict(Enterprise.objects.values_list("name", "credit_code"))
+    for name, code in organisations.values_list(
+        "applicant_name", "applicant_id_number"
+    ).distinct():
+        assert registered.get(name, code) == code, name
+
+
+def test_demo_current_records_fall_in_office_hours(demo_loaded):
+    from django.utils import timezone
+
+    current = Application.objects.filter(
+        received_at__year__gte=timezone.localdate().year - 1
+    )
+    assert current.exists()
+    for received, accepted in current.values_list("received_at", "accepted_at"):
+        for moment in filter(None, (received, accepted)):
+            local = timezone.localtime(moment)
+            assert "08:30" <= f"{local:%H:%M}" <= "17:45", local
+            assert moment <= timezone.now()
+
+
+def test_demo_freight_search_finds_the_freight_licence(demo_loaded):
+    from licensing.selectors import matter_search
+
+    for query in ("货运", "货物"):
+        assert matter_search(query)[0].name == "道路普通货物运输经营许可（新办）"
+    taxi = matter_search("czc")
+    assert taxi and all("出租汽车" in matter.name for matter in taxi)
