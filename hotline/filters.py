@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiaotong.filters import bootstrap_widgets
+from jiaotong.inputs import FilterSet
 from jiaotong.models import Enterprise, OrgUnit
 
 from .models import (
@@ -29,7 +30,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="搜索")
     source = django_filters.ChoiceFilter(
         empty_label="全部", choices=Source.choices, label="热线来源"

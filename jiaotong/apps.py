@@ -11,7 +11,10 @@ class JiaotongConfig(AppConfig):
             checks,  # noqa: F401  (system checks)
             signals,  # noqa: F401  (signal receivers)
         )
+        from .inputs import install_field_guards
         from .roles import sync_roles
+
+        install_field_guards()
 
         # post_migrate fires once per app after that app's permissions exist;
         # syncing each time is idempotent and the last call sees every app.

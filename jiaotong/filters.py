@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from .inputs import FilterSet
 from .models import Enterprise, Matter
 from .models.registry import CreditGrade, Industry, MatterSource, PowerType
 
@@ -22,7 +23,7 @@ def bootstrap_widgets(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
-class MatterFilter(django_filters.FilterSet):
+class MatterFilter(FilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="search",
@@ -65,7 +66,7 @@ class MatterFilter(django_filters.FilterSet):
         return queryset.in_force_on(value)
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="search",

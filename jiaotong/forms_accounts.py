@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from . import roles
 from .filters import YES_NO, bootstrap_widgets
+from .inputs import FilterSet
 from .models import OrgUnit, User
 
 # One sentence for an unknown user, a wrong password and a stopped account alike,
@@ -22,7 +23,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="search",

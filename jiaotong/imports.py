@@ -34,6 +34,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from .validators import is_plausible_date, plausible_window_message
+
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -157,6 +159,10 @@ def parse_datetime(value) -> dt.datetime:
                 continue
         if naive is None:
             raise ValueError("日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]")
+    # The plausible window (issue 12): year 0001 or 9999 breaks date arithmetic
+    # (working-day deadlines, time zones) long after the import has finished.
+    if not is_plausible_date(naive.date()):
+        raise ValueError(plausible_window_message())
     if naive.tzinfo is not None:
         return naive.astimezone(LOCAL_TZ)
     return naive.replace(tzinfo=LOCAL_TZ)
@@ -430,6 +436,11 @@ def _write(
                 continue
             except ValidationError as exc:
                 result.errors.extend(_validation_errors(importer, number, exc))
+                continue
+            except (OverflowError, ValueError) as exc:  # date arithmetic, bad data
+                result.errors.append(
+                    RowError(number, importer.key, f"数值超出可处理的范围（{exc}）")
+                )
                 continue
             except DatabaseError as exc:
                 result.errors.append(

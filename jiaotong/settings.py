@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "jiaotong.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiaotong.inputs.QueryStringGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "jiaotong.middleware.NoStoreMiddleware",

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from jiaotong.filters import bootstrap_widgets
 from jiaotong.indicators import LOCAL_TZ
+from jiaotong.inputs import FilterSet
 from jiaotong.models import Matter, OrgUnit, User
 from jiaotong.models.registry import PowerType
 from jiaotong.roles import ROLE_WINDOW
@@ -22,7 +23,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="办件编号/申请人",

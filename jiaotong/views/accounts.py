@@ -110,7 +110,7 @@ def user_list(request):
         .prefetch_related("groups")
         .order_by("username")
     )
-    user_filter = UserFilter(request.GET, queryset=users)
+    user_filter = UserFilter(request.GET, queryset=users, request=request)
     page = Paginator(user_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from jiaotong.audit import ACTION_LABELS, keyset_page, last_chain_check
 from jiaotong.filters import bootstrap_widgets
+from jiaotong.inputs import FilterSet
 from jiaotong.models import AuditEvent
 from jiaotong.validators import mask_personal_numbers
 
@@ -47,7 +48,7 @@ class IPAddressFilter(django_filters.Filter):
     field_class = forms.GenericIPAddressField
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(FilterSet):
     actor = django_filters.CharFilter(
         label="操作人",
         method="filter_actor",
@@ -133,7 +134,7 @@ def _prepare(event: AuditEvent) -> None:
 @permission_required("jiaotong.view_auditevent", raise_exception=True)
 def audit_list(request):
     events = AuditEvent.objects.visible_to(request.user)
-    event_filter = AuditEventFilter(request.GET, queryset=events)
+    event_filter = AuditEventFilter(request.GET, queryset=events, request=request)
     page = keyset_page(
         event_filter.qs,
         before=_cursor(request, "before"),
