@@ -5,6 +5,7 @@ change it records, so an event exists exactly when its change does.
 """
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 
@@ -22,10 +23,52 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 7_411_422
 
 
+def _trusted_proxies():
+    from django.conf import settings
+
+    networks = []
+    for entry in getattr(settings, "TRUSTED_PROXIES", []) or []:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue  # settings.check reports it; an unparsable entry trusts no one
+    return networks
+
+
+def _is_trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request) -> str | None:
+    """The real client address: ``REMOTE_ADDR``, unless that is one of the
+    TRUSTED_PROXIES, in which case ``X-Forwarded-For`` is read from the right,
+    skipping our own proxies, and its first untrusted entry is the client.
+
+    A header sent by anyone else is ignored (it is trivially forged), so no
+    client can pose as another address to dodge or aim the per-IP login limit.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = _trusted_proxies()
+    if not remote or not networks or not _is_trusted(remote, networks):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if _is_trusted(hop, networks):
+            continue
+        return hop if _stored_ip(hop) else remote
+    return remote
+
+
+def axes_client_ip(request) -> str:
+    """AXES_CLIENT_IP_CALLABLE: django-axes records the same address."""
+    return client_ip(request) or ""
 
 
 def _stored_ip(ip: str | None) -> str | None:

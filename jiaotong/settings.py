@@ -190,6 +190,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "jiaotong.views.accounts.lockout_response"  # 429
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "jiaotong.audit.axes_client_ip"
+# Addresses (or networks) of our own reverse proxies. X-Forwarded-For is believed
+# only when the request comes from one of them (jiaotong.audit.client_ip);
+# empty means "no proxy": REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 # axes.W006 asks for "ip_address" in the lockout parameters; our per-IP limit
 # is separate (axes would compare the IP counter with the account limit of 5).

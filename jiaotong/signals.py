@@ -6,7 +6,6 @@ receivers exist because Django and django-axes announce sign-in events only
 through signals.
 """
 
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import (
@@ -18,7 +17,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from . import passwords, roles
-from .audit import audit_record
+from .audit import audit_record, client_ip
 from .models import User
 
 
@@ -59,25 +58,34 @@ def _refused_while_locked(request) -> bool:
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    """Audit every failed login and count it against the client address.
+    """Audit every failed login; count it against the client address only when
+    the username does not exist.
 
-    ``request`` is None when code calls ``authenticate()`` without one.
+    A known account is protected by its own lockout; counting its failures per
+    address would let anyone lock a whole office (one NAT or proxy address) out
+    by mistyping colleagues' names. ``request`` is None when code calls
+    ``authenticate()`` without one.
     """
     reason = "账户已锁定，拒绝登录" if _refused_while_locked(request) else ""
-    ip = get_client_ip_address(request) if request is not None else None
+    ip = client_ip(request)
+    username = _attempted_username(credentials)
     audit_record(
         action="login_failed",
-        actor_name=_attempted_username(credentials),
+        actor_name=username,
         reason=reason,
         ip=ip,
+        request=request,
     )
+    if passwords.username_exists(username):
+        return
     if passwords.ip_login_failed(ip):
         request.ip_locked_out = True
         audit_record(
             action="ip_locked",
-            actor_name=_attempted_username(credentials),
-            reason="同一地址登录失败次数过多，该地址被临时锁定",
+            actor_name=username,
+            reason="同一地址以不存在的用户名登录失败次数过多，该地址被临时锁定",
             ip=ip,
+            request=request,
         )
 
 

@@ -74,7 +74,9 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
     path("reports/year/", jobs.year_report_request, name="year_report_request"),
-    # Back office for reference data (staff accounts only; see jiaotong/admin.py)
+    # Back office for reference data (staff accounts only; see jiaotong/admin.py).
+    # Its own login page is replaced by the main one (throttling, audit, 2FA).
+    path("admin/login/", accounts.admin_login_redirect, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     # Domain apps
     path("licensing/", include("licensing.urls")),

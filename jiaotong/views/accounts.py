@@ -1,6 +1,6 @@
 """Login, logout, password change and the user/role pages."""
 
-from axes.helpers import get_client_ip_address, get_cool_off
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from jiaotong import accounts, passwords, roles
-from jiaotong.audit import audit_record
+from jiaotong.audit import audit_record, client_ip
 from jiaotong.forms_accounts import (
     LoginForm,
     PasswordResetForm,
@@ -47,9 +49,13 @@ def lockout_response(request, original_response=None, credentials=None):
 class LoginView(auth_views.LoginView):
     """Django's login (it issues a new session key) behind the per-IP limit.
 
-    The address check runs before the form authenticates, so a locked address
-    never reaches the password hasher; the per-account lockout is django-axes'
-    backend, first in AUTHENTICATION_BACKENDS.
+    The per-IP limit counts failures for usernames that do not exist. While an
+    address is locked, an unknown username is refused before the form
+    authenticates (it never reaches the password hasher); a known one is still
+    tried, so the correct password of an unlocked account always signs in,
+    while a wrong one gets the same 429 page (no oracle of which names exist).
+    The per-account lockout is django-axes' backend, first in
+    AUTHENTICATION_BACKENDS, so a known name costs at most five hashes.
     """
 
     template_name = "registration/login.html"
@@ -57,7 +63,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if passwords.ip_is_locked(get_client_ip_address(request)):
+        if passwords.ip_is_locked(client_ip(request)):
+            if not passwords.username_exists(request.POST.get("username", "")):
+                return _locked_response(request, ip_locked=True)
+            response = super().post(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                return response
+            if getattr(request, "axes_locked_out", False):
+                return _locked_response(request, ip_locked=False)
             return _locked_response(request, ip_locked=True)
         response = super().post(request, *args, **kwargs)
         if getattr(request, "ip_locked_out", False):  # this failure locked it
@@ -68,6 +81,15 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["session_expired"] = self.request.session.pop(EXPIRED, False)
         return context
+
+
+@login_not_required
+def admin_login_redirect(request):
+    """``/admin/login/`` (GET or POST) sends people to the main login, so the
+    back office has exactly one way in: the same lockout, per-IP limit, audit
+    and second factor. A POSTed password is never looked at here."""
+    target = request.GET.get("next", "") or reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
 @require_POST
