@@ -16,6 +16,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path_factory):
+    """Each test has its own (empty) audit checkpoint directory: a checkpoint
+    names rows of one test's database state and must not judge the next test's."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
 @pytest.fixture
 def org(db):
     """A small bureau: 局机关 with two 股室, the 执法大队 with a 中队, one 镇."""
