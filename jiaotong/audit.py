@@ -392,6 +392,7 @@ ACTION_LABELS = {
     "account_locked": "账户锁定",
     "ip_locked": "地址锁定",
     "password_change": "修改密码",
+    "password_check_failed": "修改密码时当前密码错误",
     "password_reset": "重置密码",
     "user_create": "创建账户",
     "user_deactivate": "停用账户",

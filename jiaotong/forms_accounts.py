@@ -9,6 +9,7 @@ from . import roles
 from .filters import YES_NO, bootstrap_widgets
 from .inputs import FilterSet
 from .models import OrgUnit, User
+from .validators import validate_username
 
 # One sentence for an unknown user, a wrong password and a stopped account alike,
 # so the login page does not reveal which accounts exist.
@@ -98,7 +99,12 @@ class _NewPasswordMixin(forms.Form):
 
 
 class UserCreateForm(_NewPasswordMixin):
-    username = forms.CharField(label="用户名", max_length=150)
+    username = forms.CharField(
+        label="用户名",
+        max_length=30,
+        validators=[validate_username],
+        help_text="2至30位英文字母、数字或 . _ -，以字母开头（如 zhang.wei）。",
+    )
     full_name = forms.CharField(label="姓名", max_length=50)
     unit = forms.ModelChoiceField(
         label="所属单位", queryset=OrgUnit.objects.all(), empty_label="请选择"

@@ -20,6 +20,8 @@ from . import passwords, roles
 from .audit import audit_record, client_ip
 from .models import User
 
+PASSWORD_CHECK = "password_change"  # noqa: S105  (a purpose tag, not a secret)
+
 
 def _attempted_username(credentials) -> str:
     return str((credentials or {}).get("username", "") or "")[:150] or "（未知）"
@@ -27,7 +29,17 @@ def _attempted_username(credentials) -> str:
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _on_login(sender, request, user, **kwargs):
-    audit_record(by=user, action="login", obj=user, request=request)
+    """A sign-in with a password an administrator set is flagged: it is the one
+    moment someone other than the holder could know the password."""
+    temporary = getattr(user, "must_change_password", False)
+    audit_record(
+        by=user,
+        action="login",
+        obj=user,
+        request=request,
+        reason="使用管理员设置的临时密码登录" if temporary else "",
+        changes={"temporary_password": True} if temporary else None,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
@@ -69,8 +81,11 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     reason = "账户已锁定，拒绝登录" if _refused_while_locked(request) else ""
     ip = client_ip(request)
     username = _attempted_username(credentials)
+    # The current-password check on the password page counts like a failed login
+    # of that account (jiaotong.views.accounts.PasswordChangeView).
+    checking = (credentials or {}).get("purpose") == PASSWORD_CHECK
     audit_record(
-        action="login_failed",
+        action="password_check_failed" if checking else "login_failed",
         actor_name=username,
         reason=reason,
         ip=ip,

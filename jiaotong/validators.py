@@ -125,6 +125,25 @@ def validate_plate(value) -> str:
     )
 
 
+# --- 用户名 ------------------------------------------------------------------------
+
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{1,29}")
+
+
+def validate_username(value) -> str:
+    """Sign-in names: 2-30 ASCII letters, digits, ``.``, ``_`` or ``-``, starting
+    with a letter (pinyin such as ``zhang.wei``). Nothing that could be markup,
+    confusable Unicode or whitespace, since names appear on pages and in the
+    audit trail."""
+    name = str(value or "").strip()
+    if not _USERNAME.fullmatch(name):
+        raise ValidationError(
+            "用户名须为2至30位英文字母、数字或 . _ -，并以字母开头（如 zhang.wei）。",
+            code="username_charset",
+        )
+    return name
+
+
 # --- 手机号码 ---------------------------------------------------------------------
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")

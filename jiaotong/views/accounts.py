@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -26,6 +27,7 @@ from jiaotong.forms_accounts import (
 )
 from jiaotong.middleware import EXPIRED
 from jiaotong.models import User
+from jiaotong.signals import PASSWORD_CHECK
 
 PAGE_SIZE = 25
 
@@ -111,13 +113,42 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
+        user = self.request.user
+        was_temporary = user.must_change_password
+        if was_temporary:
+            User.objects.filter(pk=user.pk).update(must_change_password=False)
+            user.must_change_password = False
         audit_record(
-            by=self.request.user,
+            by=user,
             action="password_change",
-            obj=self.request.user,
+            obj=user,
             request=self.request,
+            reason="替换管理员设置的临时密码" if was_temporary else "",
         )
         return response
+
+    def form_invalid(self, form):
+        """A wrong current password counts as a failed login of this account
+        (audited, and the fifth within the cool-off locks the account like the
+        login page does), so a borrowed session cannot guess the password."""
+        if form.has_error("old_password"):
+            user = self.request.user
+            user_login_failed.send(
+                sender=__name__,
+                credentials={
+                    "username": user.get_username(),
+                    "purpose": PASSWORD_CHECK,
+                },
+                request=self.request,
+            )
+            if getattr(self.request, "axes_locked_out", False):
+                logout(self.request)
+                messages.error(
+                    self.request,
+                    "当前密码连续输入错误，账户已被临时锁定，请稍后再登录。",
+                )
+                return redirect("login")
+        return super().form_invalid(form)
 
 
 # --- Account pages ---------------------------------------------------------------
