@@ -180,8 +180,10 @@ def _detail_context(request, user, **forms):
     me = request.user
     not_self = me.pk != user.pk
     held = set(user.groups.values_list("name", flat=True))
-    can_assign = me.has_perm("jiaotong.assign_roles") and not_self
-    can_change = me.has_perm("jiaotong.change_user") and not_self
+    # 三员分立: another administrator's account is changed only on the command line.
+    other_admin = bool(held & set(roles.ADMIN_ROLES))
+    can_assign = me.has_perm("jiaotong.assign_roles") and not_self and not other_admin
+    can_change = me.has_perm("jiaotong.change_user") and not_self and not other_admin
     return {
         "account": user,
         "account_roles": [r for r in roles.ALL_ROLES if r in held],
