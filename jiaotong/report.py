@@ -29,6 +29,7 @@ from openpyxl.styles import Font
 from jiaotong.indicators import LOCAL_TZ, indicator_modules, registered
 from jiaotong.jobs import export_job_create, export_job_enqueue
 from jiaotong.models import ExportJob, OrgUnit
+from jiaotong.validators import mask_personal_numbers
 
 SUMMARY_TITLE = "指标汇总"
 SUMMARY_HEADERS = ["指标代码", "指标", "数值", "单位", "口径说明"]
@@ -145,7 +146,9 @@ def _cell(sheet, value) -> WriteOnlyCell:
     elif value is not None and not isinstance(value, int | float | dt.date):
         value = str(value)
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        # PIPL: ID and mobile numbers typed into free text are masked in exports.
+        value = mask_personal_numbers(ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell = WriteOnlyCell(sheet, value=value)
         # openpyxl makes any text starting with "=" a formula; force plain text.
         cell.data_type = "s"
         return cell

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jiaotong.models import AuditEvent, Matter, MatterChange
 from jiaotong.models.registry import MatterSource, PowerType
+from jiaotong.validators import mask_phone
 from jiaotong.workdays import add_working_days
 
 from .models import OPEN_STATES, RUNNING_STATES, WINDOW_POWER_TYPES, Application
@@ -59,7 +60,8 @@ def application_queue(user):
 
 def applicant_last_details(user, id_number: str) -> dict | None:
     """The applicant's details from their latest visible application (intake
-    form pre-fill), or None."""
+    form pre-fill), or None. The phone comes back masked: this look-up is not an
+    audited reveal, so the clerk confirms the number with the applicant."""
     row = (
         Application.objects.visible_to(user)
         .filter(applicant_id_number=id_number)
@@ -67,6 +69,8 @@ def applicant_last_details(user, id_number: str) -> dict | None:
         .values("applicant_name", "applicant_type", "applicant_phone")
         .first()
     )
+    if row is not None:
+        row["applicant_phone"] = mask_phone(row["applicant_phone"])
     return row
 
 

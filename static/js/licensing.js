@@ -51,7 +51,6 @@
         return;
       }
       fillIfEmpty("id_applicant_name", found.getAttribute("data-name"));
-      fillIfEmpty("id_applicant_phone", found.getAttribute("data-phone"));
       var type = document.getElementById("id_applicant_type");
       if (type && found.getAttribute("data-type")) {
         type.value = found.getAttribute("data-type");
