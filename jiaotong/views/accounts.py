@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -89,7 +89,11 @@ class LoginView(auth_views.LoginView):
 def admin_login_redirect(request):
     """``/admin/login/`` (GET or POST) sends people to the main login, so the
     back office has exactly one way in: the same lockout, per-IP limit, audit
-    and second factor. A POSTed password is never looked at here."""
+    and second factor. A POSTed password is never looked at here. Someone signed
+    in who is sent here lacks back-office rights: that is a 403, not a loop
+    between the two login pages."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
     target = request.GET.get("next", "") or reverse("admin:index")
     return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
