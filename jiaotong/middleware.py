@@ -59,7 +59,14 @@ class PasswordChangeRequiredMiddleware:
     """Someone signed in with a temporary password (set by an administrator) may
     only change it or sign out; every other page redirects to the password page."""
 
-    allowed = ("password_change", "password_change_done", "logout", "login")
+    allowed = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "otp_setup",
+        "otp_verify",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -83,9 +83,10 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     username = _attempted_username(credentials)
     # The current-password check on the password page counts like a failed login
     # of that account (jiaotong.views.accounts.PasswordChangeView).
-    checking = (credentials or {}).get("purpose") == PASSWORD_CHECK
+    purpose = (credentials or {}).get("purpose")
+    action = {PASSWORD_CHECK: "password_check_failed", "second_factor": "otp_failed"}
     audit_record(
-        action="password_check_failed" if checking else "login_failed",
+        action=action.get(purpose, "login_failed"),
         actor_name=username,
         reason=reason,
         ip=ip,

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from jiaotong.views import accounts, audit, calendar, home, imports, jobs, registry
+from jiaotong.views import accounts, audit, calendar, home, imports, jobs, otp, registry
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -24,6 +24,9 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("accounts/2fa/setup/", otp.otp_setup, name="otp_setup"),
+    path("accounts/2fa/verify/", otp.otp_verify, name="otp_verify"),
+    path("users/<int:pk>/2fa/reset/", otp.user_otp_reset, name="user_otp_reset"),
     path("users/", accounts.user_list, name="user_list"),
     path("users/new/", accounts.user_create, name="user_create"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),

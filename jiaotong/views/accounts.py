@@ -196,6 +196,8 @@ def _detail_context(request, user, **forms):
         "can_reset_password": can_change
         and not held & set(roles.ADMIN_ROLES)
         and user.is_active,
+        # Lost phone: only the 安全管理员 resets someone's second factor.
+        "can_reset_otp": not_self and roles.has_role(me, roles.ROLE_SECURITY_ADMIN),
         "roles_form": forms.get("roles_form")
         or (RolesForm(initial={"roles": sorted(held)}) if can_assign else None),
         "password_form": forms.get("password_form")
