@@ -36,8 +36,8 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret \
 # Run as an unprivileged user; it owns only the media directory (a volume).
 RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin jiaotong \
- && mkdir -p /app/media \
- && chown jiaotong:jiaotong /app/media
+ && mkdir -p /app/media /var/lib/jiaotong/audit-checkpoints \
+ && chown jiaotong:jiaotong /app/media /var/lib/jiaotong/audit-checkpoints
 USER jiaotong
 
 EXPOSE 8000
