@@ -19,6 +19,7 @@ until their session is verified; there is no switch to turn it off.
 from __future__ import annotations
 
 import io
+import re
 
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
@@ -70,7 +71,12 @@ def qr_svg(device: TOTPDevice) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode("utf-8")
-    return mark_safe(svg[svg.index("<svg") :])  # noqa: S308  (our SVG, no input)
+    svg = svg[svg.index("<svg") :]
+    # Millimetre sizes print well but render tiny: let the page size it.
+    svg = re.sub(
+        r'width="[^"]*" height="[^"]*"', 'width="200" height="200"', svg, count=1
+    )
+    return mark_safe(svg)  # noqa: S308  (our own SVG from our own secret, no input)
 
 
 @transaction.atomic

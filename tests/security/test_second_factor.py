@@ -1,6 +1,8 @@
 """Second factor (issue 12 item 4): TOTP required for administrators and 局领导,
 optional for others; QR enrolment, recovery codes, reset only by the 安全管理员."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -60,6 +62,7 @@ def test_enrolment_with_qr_then_recovery_codes(client, new_leader):
     device = TOTPDevice.objects.get(user=new_leader, confirmed=False)
     wrong = client.post(reverse("otp_setup"), {"token": "000000"})
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
+    time.sleep(1.1)  # django-otp throttles the next try for a second after a miss
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
     done = client.post(reverse("otp_setup"), {"token": code})
     assert done.status_code == 200
