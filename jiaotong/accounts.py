@@ -6,7 +6,7 @@ Rules held here (QUALITY.md "Three administrators" and "Login"):
   (``jiaotong.add_user`` / ``jiaotong.change_user``); roles are granted only by
   the 安全管理员 (``jiaotong.assign_roles``), who grants nothing to itself.
 - No user holds two of 系统管理员 / 安全管理员 / 审计管理员
-  (``roles.check_admin_separation``; the m2m receiver in ``jiaotong.signals``
+  (``roles.check_admin_separation``; the m2m receiver in ``jiaotong.accounts.signals``
   refuses it on the role table too).
 - Nobody changes their own account through these services: a person cannot
   deactivate themselves or raise their own powers.

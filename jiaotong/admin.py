@@ -83,7 +83,7 @@ class OrgUnitAdmin(AuditedAdmin):
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     """Accounts in the back office: the system administrator keeps names, units and
     activity. Roles are read-only here — only the 安全管理员 grants them, through
-    jiaotong.accounts.user_assign_roles on /users/<pk>/ — and passwords are reset
+    jiaotong.accounts.services.user_assign_roles on /users/<pk>/ — and passwords are reset
     through the audited page, never here."""
 
     list_display = ["username", "full_name", "unit", "role_list", "is_active"]
@@ -102,7 +102,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         return super().get_queryset(request).prefetch_related("groups")
 
     def has_add_permission(self, request):
-        return False  # accounts are created on /users/new/ (jiaotong.accounts)
+        return False  # accounts are created on /users/new/ (jiaotong.accounts.services)
 
     def get_urls(self):
         # Drop the admin's own password form: resets go through the audited page.

@@ -20,7 +20,7 @@ from stdnum.cn import uscc
 
 from jiaotong import roles
 from jiaotong.models import DiscretionItem, Enterprise, Matter, OrgUnit, User
-from jiaotong.models.registry import CreditGrade, Industry, MatterSource, PowerType
+from jiaotong.registry.models import CreditGrade, Industry, MatterSource, PowerType
 from jiaotong.validators import validate_credit_code
 
 # Meets the password rules (12+ characters, 4 character classes). Demo only.

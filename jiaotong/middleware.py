@@ -47,7 +47,7 @@ class SessionLifetimeMiddleware:
         idle = now - seen > settings.SESSION_IDLE_SECONDS
         too_old = now - started > settings.SESSION_ABSOLUTE_SECONDS
         if idle or too_old:
-            # Read by the logout audit receiver (jiaotong.signals).
+            # Read by the logout audit receiver (jiaotong.accounts.signals).
             request.logout_reason = "空闲超时" if idle else "会话超过最长时限"
             logout(request)
             request.session[EXPIRED] = True

@@ -137,7 +137,7 @@ def _digits(token: str) -> str:
 
 def _failed(user, request, reason: str) -> None:
     # Counted by django-axes like a failed login (the account lockout) and
-    # audited by jiaotong.signals.
+    # audited by jiaotong.accounts.signals.
     user_login_failed.send(
         sender=__name__,
         credentials={"username": user.get_username(), "purpose": PURPOSE},

@@ -4,7 +4,7 @@ records behind the figures.
 The first worksheet, ``指标汇总``, holds one row per indicator in catalog order
 under ``指标代码 | 指标 | 数值 | 单位 | 口径说明`` (spec/indicators.md).  Further
 worksheets come from the ``report_sheets(year, org)`` hook of each indicators
-module (see jiaotong.indicators), in INSTALLED_APPS order.
+module (see jiaotong.metrics.registry), in INSTALLED_APPS order.
 
 openpyxl write-only mode keeps memory flat however many rows the hooks stream
 (QUALITY.md).  Text is always written as text: a value such as ``=HYPERLINK(..)``
@@ -26,8 +26,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from jiaotong.indicators import LOCAL_TZ, indicator_modules, registered
-from jiaotong.jobs import export_job_create, export_job_enqueue
+from jiaotong.jobs.services import export_job_create, export_job_enqueue
+from jiaotong.metrics.registry import LOCAL_TZ, indicator_modules, registered
 from jiaotong.models import ExportJob, OrgUnit
 from jiaotong.validators import mask_personal_numbers
 
@@ -86,7 +86,9 @@ def write_year_report(
 def year_report_start(*, year: int, org: OrgUnit | None, by, request=None) -> ExportJob:
     """Queue the workbook for ``year`` as an ExportJob of ``by`` (audited as an
     export); the Celery task is sent only once the job row is committed."""
-    from jiaotong.tasks import export_year_report_task  # the task imports this module
+    from jiaotong.reports.tasks import (
+        export_year_report_task,  # the task imports this module
+    )
 
     job = export_job_create(
         kind=YEAR_REPORT_KIND,
@@ -101,7 +103,7 @@ def year_report_start(*, year: int, org: OrgUnit | None, by, request=None) -> Ex
 
 
 def build_year_report(job: ExportJob, stream, progress: Progress) -> None:
-    """The ExportJob builder for YEAR_REPORT_KIND (see jiaotong.jobs)."""
+    """The ExportJob builder for YEAR_REPORT_KIND (see jiaotong.jobs.services)."""
     org_code = job.params.get("org")
     org = OrgUnit.objects.get(code=org_code) if org_code else None
     write_year_report(int(job.params["year"]), org, stream, progress=progress)

@@ -196,11 +196,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {
-        "NAME": "jiaotong.passwords.CharacterClassValidator",
+        "NAME": "jiaotong.accounts.passwords.CharacterClassValidator",
         "OPTIONS": {"min_classes": 3},
     },
-    {"NAME": "jiaotong.passwords.NotUsernameValidator"},
-    {"NAME": "jiaotong.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
+    {"NAME": "jiaotong.accounts.passwords.NotUsernameValidator"},
+    {
+        "NAME": "jiaotong.accounts.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"history": 5},
+    },
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -208,19 +211,19 @@ LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: 5 failures lock the account for 15 minutes (a fixed period: tries
 # during the lockout are refused without extending it). The higher per-IP limit
-# that stops password spraying is jiaotong.passwords.ip_login_failed, checked by
+# that stops password spraying is jiaotong.accounts.passwords.ip_login_failed, checked by
 # the login view before authentication.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "jiaotong.views.accounts.lockout_response"  # 429
+AXES_LOCKOUT_CALLABLE = "jiaotong.accounts.views.lockout_response"  # 429
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_CLIENT_IP_CALLABLE = "jiaotong.audit.axes_client_ip"
 # Addresses (or networks) of our own reverse proxies. X-Forwarded-For is believed
-# only when the request comes from one of them (jiaotong.audit.client_ip);
+# only when the request comes from one of them (jiaotong.audit.services.client_ip);
 # empty means "no proxy": REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
@@ -340,7 +343,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     "audit-verify-chain": {
-        "task": "jiaotong.tasks.verify_audit_task",
+        "task": "jiaotong.audit.tasks.verify_audit_task",
         "schedule": 24 * 60 * 60,
     },
     "hotline-flag-overdue": {

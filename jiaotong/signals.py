@@ -82,7 +82,7 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     ip = client_ip(request)
     username = _attempted_username(credentials)
     # The current-password check on the password page counts like a failed login
-    # of that account (jiaotong.views.accounts.PasswordChangeView).
+    # of that account (jiaotong.accounts.views.PasswordChangeView).
     purpose = (credentials or {}).get("purpose")
     action = {PASSWORD_CHECK: "password_check_failed", "second_factor": "otp_failed"}
     audit_record(

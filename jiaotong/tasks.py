@@ -3,13 +3,13 @@
 Delivery is acknowledged only after the task returns (acks_late) and a worker
 lost mid-task hands the message back (reject_on_worker_lost), so a killed worker
 never silently drops an export: the redelivered task marks the job failed
-(jiaotong.jobs.export_job_run) instead of leaving it running for ever.
+(jiaotong.jobs.services.export_job_run) instead of leaving it running for ever.
 """
 
 from celery import shared_task
 
-from jiaotong.jobs import export_job_run
-from jiaotong.report import build_year_report
+from jiaotong.jobs.services import export_job_run
+from jiaotong.reports.builder import build_year_report
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
@@ -28,7 +28,7 @@ def verify_audit_task() -> dict:
     trail, where the 审计管理员's page shows the last verification. When the
     chain is intact, its head is checkpointed outside the database (file under
     AUDIT_CHECKPOINT_DIR) and returned, so the Celery result log holds it too."""
-    from jiaotong.audit import audit_chain_check, audit_checkpoint_write
+    from jiaotong.audit.services import audit_chain_check, audit_checkpoint_write
 
     report = audit_chain_check(record=True)
     return {

@@ -7,10 +7,10 @@ from django import forms
 from django.db.models import Q
 
 from jiaotong.filters import bootstrap_widgets
-from jiaotong.indicators import LOCAL_TZ
 from jiaotong.inputs import FilterSet
+from jiaotong.metrics.registry import LOCAL_TZ
 from jiaotong.models import Matter, OrgUnit, User
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 from jiaotong.roles import ROLE_WINDOW
 
 from .models import WINDOW_POWER_TYPES, Application, Channel

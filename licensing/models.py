@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jiaotong.models.registry import PowerType
+from jiaotong.registry.models import PowerType
 from jiaotong.validators import DB_EARLIEST_INSTANT, DB_LATEST_INSTANT
 
 # Matters an application may be filed under (spec/import-formats.md `applications`).

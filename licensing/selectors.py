@@ -8,10 +8,10 @@ from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import AuditEvent, Matter, MatterChange
-from jiaotong.models.registry import MatterSource, PowerType
+from jiaotong.registry.models import MatterSource, PowerType
 from jiaotong.validators import mask_phone
-from jiaotong.workdays import add_working_days
 
 from .models import OPEN_STATES, RUNNING_STATES, WINDOW_POWER_TYPES, Application
 from .services import YELLOW_DAYS

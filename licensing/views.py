@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong.indicators import compute, registered
+from jiaotong.metrics.registry import compute, registered
 from jiaotong.roles import ROLE_LEADER, has_role
 from jiaotong.validators import mask_id_number, mask_phone
 

@@ -9,7 +9,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from jiaotong import validators, workdays
+from jiaotong import validators
+from jiaotong.calendar import workdays
 
 register = template.Library()
 

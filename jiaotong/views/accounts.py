@@ -15,9 +15,10 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from jiaotong import accounts, passwords, roles
-from jiaotong.audit import audit_record, client_ip
-from jiaotong.forms_accounts import (
+from jiaotong import roles
+from jiaotong.accounts import passwords
+from jiaotong.accounts import services as accounts
+from jiaotong.accounts.forms import (
     LoginForm,
     PasswordResetForm,
     ReasonForm,
@@ -25,9 +26,10 @@ from jiaotong.forms_accounts import (
     UserCreateForm,
     UserFilter,
 )
+from jiaotong.accounts.signals import PASSWORD_CHECK
+from jiaotong.audit.services import audit_record, client_ip
 from jiaotong.middleware import EXPIRED
 from jiaotong.models import User
-from jiaotong.signals import PASSWORD_CHECK
 
 PAGE_SIZE = 25
 

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from jiaotong.audit import ACTION_LABELS, keyset_page, last_chain_check
+from jiaotong.audit.services import ACTION_LABELS, keyset_page, last_chain_check
 from jiaotong.filters import bootstrap_widgets
 from jiaotong.inputs import FilterSet
 from jiaotong.models import AuditEvent

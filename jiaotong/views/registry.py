@@ -1,7 +1,7 @@
 """Registry pages: the power list (权责清单) and the enterprise register (企业名录).
 
-Reads come from ``jiaotong.selectors`` (scoped by ``visible_to``), writes go
-through ``jiaotong.registry_services``. Permissions decide the action (403),
+Reads come from ``jiaotong.registry.selectors`` (scoped by ``visible_to``), writes go
+through ``jiaotong.registry.services``. Permissions decide the action (403),
 the scoped queryset decides the rows (404).
 """
 
@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from jiaotong import selectors
 from jiaotong.filters import EnterpriseFilter, MatterFilter
 from jiaotong.forms import (
     EnterpriseForm,
@@ -22,11 +21,12 @@ from jiaotong.forms import (
     MatterForm,
     add_service_errors,
 )
-from jiaotong.imports import UNCHANGED
-from jiaotong.registry_services import (
+from jiaotong.imports.framework import UNCHANGED
+from jiaotong.registry import selectors
+from jiaotong.registry.services import (
     enterprise_change_grade as change_grade_service,
 )
-from jiaotong.registry_services import enterprise_upsert, matter_upsert
+from jiaotong.registry.services import enterprise_upsert, matter_upsert
 
 PER_PAGE = 25
 

@@ -2,17 +2,17 @@
 
 from django.urls import reverse
 
-from jiaotong.filters import EnterpriseFilter, MatterFilter
-from jiaotong.forms import EnterpriseForm, GradeChangeForm, MatterForm
-from jiaotong.forms_accounts import (
+from jiaotong.accounts.forms import (
     PasswordResetForm,
     RolesForm,
     UserCreateForm,
     UserFilter,
 )
-from jiaotong.views.audit import AuditEventFilter
-from jiaotong.views.calendar import CalendarDayForm
-from jiaotong.views.jobs import YearReportForm
+from jiaotong.audit.views import AuditEventFilter
+from jiaotong.calendar.views import CalendarDayForm
+from jiaotong.filters import EnterpriseFilter, MatterFilter
+from jiaotong.forms import EnterpriseForm, GradeChangeForm, MatterForm
+from jiaotong.reports.views import YearReportForm
 
 from .registry import filter_url, form
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiaotong import triggers
-from jiaotong.audit import (
+from jiaotong.audit.services import (
     GENESIS_HASH,
     audit_chain_check,
     audit_record,
@@ -25,9 +25,9 @@ from jiaotong.audit import (
     compute_hash,
     last_chain_check,
 )
+from jiaotong.audit.views import PAGE_SIZE
 from jiaotong.models import AuditEvent, CalendarDay
 from jiaotong.validators import mask_id_number
-from jiaotong.views.audit import PAGE_SIZE
 from tests.factories import resident_id
 
 TABLE = AuditEvent._meta.db_table
@@ -679,7 +679,7 @@ def test_page_masks_id_numbers_and_phones_that_services_recorded(auditor_client)
 
 @pytest.mark.django_db
 def test_daily_task_verifies_the_chain_and_records_the_result():
-    from jiaotong.tasks import verify_audit_task
+    from jiaotong.audit.tasks import verify_audit_task
 
     audit_record(action="test")
     result = verify_audit_task()

@@ -12,7 +12,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from jiaotong.forms_accounts import INVALID_LOGIN
+from jiaotong.accounts.forms import INVALID_LOGIN
 from jiaotong.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 

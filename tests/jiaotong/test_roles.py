@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from jiaotong import accounts, checks, roles
+from jiaotong import checks, roles
+from jiaotong.accounts import services as accounts
 from jiaotong.models import AuditEvent, User
 from tests.factories import make_user
 

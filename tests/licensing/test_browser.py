@@ -4,7 +4,7 @@ then sees it counted in the year's window figures."""
 import pytest
 from django.utils import timezone
 
-from jiaotong.registry_services import pinyin_initials
+from jiaotong.registry.services import pinyin_initials
 from licensing.models import Application
 from licensing.services import application_receive
 from tests.browser import conftest as browser_fixtures

@@ -7,7 +7,8 @@ from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from jiaotong import accounts, roles
+from jiaotong import roles
+from jiaotong.accounts import services as accounts
 from jiaotong.models import AuditEvent, User
 from tests.factories import (
     TEST_PASSWORD,

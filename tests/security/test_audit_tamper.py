@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from hotline.models import Ticket
-from jiaotong.audit import (
+from jiaotong.audit.services import (
     GENESIS_HASH,
     _payload,
     audit_record,
@@ -22,8 +22,8 @@ from jiaotong.audit import (
     compute_hash,
     last_checkpoint,
 )
+from jiaotong.audit.tasks import verify_audit_task
 from jiaotong.models import AuditEvent
-from jiaotong.tasks import verify_audit_task
 from tests.hotline.conftest import intake
 from tests.jiaotong.test_audit import TABLE, settle_deferred_checks, triggers_lifted
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hotline.models import Ticket, TicketDeadlineRule
-from jiaotong.imports import run_import
+from jiaotong.imports.framework import run_import
 from jiaotong.models import Matter
 from jiaotong.validators import DB_EARLIEST_INSTANT, DB_LATEST_INSTANT
 from tests.factories import make_matter

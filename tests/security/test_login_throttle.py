@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from jiaotong.audit import client_ip
+from jiaotong.audit.services import client_ip
 from jiaotong.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from jiaotong.models import AuditEvent
-from jiaotong.report import _cell
+from jiaotong.reports.builder import _cell
 from jiaotong.templatetags.jiaotong_tags import mask_pii
 from licensing.services import application_receive
 from tests.factories import make_matter, resident_id

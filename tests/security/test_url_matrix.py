@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 
 from hotline.models import Attachment, SupervisionNotice, TicketDeadlineRule
 from jiaotong import roles
-from jiaotong.jobs import export_job_create
+from jiaotong.jobs.services import export_job_create
 from jiaotong.models import CalendarDay
 from licensing.services import application_receive
 from tests.factories import make_enterprise, make_matter, make_user, resident_id

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from jiaotong.audit import audit_chain_check
+from jiaotong.audit.services import audit_chain_check
 
 
 class Command(BaseCommand):
