@@ -30,13 +30,14 @@ COPY . .
 # DEBUG off and no SECRET_KEY, so this build step gets a throwaway one; the
 # running containers get the real key from the environment.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret \
+    AUDIT_HMAC_KEYS=build:collectstatic-only-not-a-secret-0123456789 \
     python manage.py collectstatic --noinput -v0
 
 # Run as an unprivileged user; it owns only the media directory (a volume).
 RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin jiaotong \
- && mkdir -p /app/media \
- && chown jiaotong:jiaotong /app/media
+ && mkdir -p /app/media /var/lib/jiaotong/audit-checkpoints \
+ && chown jiaotong:jiaotong /app/media /var/lib/jiaotong/audit-checkpoints
 USER jiaotong
 
 EXPOSE 8000

@@ -5,7 +5,7 @@ PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format serve bench assets clean-db
+.PHONY: setup run test lint format serve bench assets clean-db url-matrix fuzz
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -33,6 +33,18 @@ test: setup
 	@export DATABASE_URL="$$($(PY) scripts/pick_test_db.py)"; \
 	 echo "make test: database $${DATABASE_URL:-SQLite (embedded default)}"; \
 	 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The role x URL matrix (tests/security/url_matrix.json): after a reviewed change
+# of routes or permissions, regenerate the table and commit its diff.
+url-matrix: setup
+	@export DATABASE_URL="$$($(PY) scripts/pick_test_db.py)"; \
+	 UPDATE_URL_MATRIX=1 $(PY) -m pytest tests/security/test_url_matrix.py -q -p no:cacheprovider
+
+# The fuzz suite with many more examples (default 10,000 per form or filter).
+FUZZ_EXAMPLES ?= 10000
+fuzz: setup
+	@export DATABASE_URL="$$($(PY) scripts/pick_test_db.py)"; \
+	 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -q -p no:cacheprovider
 
 lint: setup
 	.venv/bin/ruff check .

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from jiaotong.inputs import FilterSet
 from jiaotong.models import Matter
 from jiaotong.registry.models import PowerType
 
@@ -13,7 +14,7 @@ from .models import CaseSource, Outcome, PenaltyCase, Procedure
 CLOCK_CHOICES = (("red", "已超期"), ("yellow", "临近期限（15日内）"))
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="案件编号/当事人/车牌",

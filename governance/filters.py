@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiaotong.dates import year_bounds
 from jiaotong.filters import bootstrap_widgets
+from jiaotong.inputs import FilterSet
 from jiaotong.registry.models import Industry
 
 from .models import (
@@ -36,7 +37,7 @@ def _in_year(field: str):
     return method
 
 
-class _Base(django_filters.FilterSet):
+class _Base(FilterSet):
     q = django_filters.CharFilter(method="search", label="搜索")
     search_fields: tuple[str, ...] = ()
 

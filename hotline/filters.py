@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiaotong.dates import at_local
 from jiaotong.filters import bootstrap_widgets
+from jiaotong.inputs import FilterSet
 from jiaotong.models import Enterprise, OrgUnit
 
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
 YES_NO = (("1", "是"), ("0", "否"))
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="搜索")
     source = django_filters.ChoiceFilter(
         empty_label="全部", choices=Source.choices, label="热线来源"

@@ -3,11 +3,18 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jiaotong.validators import (
+    DB_EARLIEST_INSTANT,
+    DB_LATEST_INSTANT,
+    MAX_TICKET_DAYS,
+)
 
 
 class Source(models.TextChoices):
@@ -263,6 +270,11 @@ class Ticket(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=Q(received_at__gte=DB_EARLIEST_INSTANT)
+                & Q(received_at__lt=DB_LATEST_INSTANT),
+                name="ticket_received_at_plausible",
+            ),
+            models.CheckConstraint(
                 condition=Q(closed_at__isnull=True)
                 | Q(closed_at__gte=models.F("received_at")),
                 name="ticket_closed_after_received",
@@ -298,9 +310,13 @@ class TicketDeadlineRule(models.Model):
 
     source = models.CharField(_("热线来源"), max_length=5, choices=Source.choices)
     category = models.CharField(_("诉求类型"), max_length=4, choices=Category.choices)
-    days = models.PositiveSmallIntegerField(_("办理时限（工作日）"))
+    days = models.PositiveSmallIntegerField(
+        _("办理时限（工作日）"), validators=[MaxValueValidator(MAX_TICKET_DAYS)]
+    )
     extension_days = models.PositiveSmallIntegerField(
-        _("延期时限（工作日）"), default=5
+        _("延期时限（工作日）"),
+        default=5,
+        validators=[MaxValueValidator(MAX_TICKET_DAYS)],
     )
     basis = models.CharField(_("依据"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -315,6 +331,11 @@ class TicketDeadlineRule(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(days__gte=1), name="deadline_rule_days_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(days__lte=MAX_TICKET_DAYS)
+                & Q(extension_days__lte=MAX_TICKET_DAYS),
+                name="deadline_rule_days_bounded",
             ),
         ]
 

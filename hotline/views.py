@@ -81,8 +81,11 @@ def ticket_board(request):
 def unit_queue(request):
     user = request.user
     unit = user.unit if user.has_perm("hotline.handle_ticket") else None
-    if request.GET.get("unit"):
-        unit = get_object_or_404(OrgUnit, pk=request.GET["unit"])
+    chosen = request.GET.get("unit", "")
+    if chosen.isascii() and chosen.isdigit():
+        unit = get_object_or_404(OrgUnit, pk=int(chosen))
+    elif chosen:
+        messages.warning(request, "承办单位参数无效，已忽略。")
     queue = selectors.unit_queue(user, unit) if unit else {}
     sections = {
         key: {"count": qs.count(), "rows": _list_rows(request, qs[:BOARD_ROWS])}

@@ -241,3 +241,18 @@ class RuleParameterAdmin(AuditedAdmin):
     list_display = ["key", "value", "unit", "effective_from", "effective_to"]
     search_fields = ["key", "basis"]
     list_filter = ["unit"]
+
+
+# Second-factor devices are not reference data: the back office must not let the
+# 系统管理员 add an authenticator to someone else's account (only the
+# 安全管理员 resets, on the user's page; enrolment is the holder's own).
+def _unregister_otp_devices() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()

@@ -28,8 +28,11 @@ class JiaotongConfig(AppConfig):
         from . import checks  # noqa: F401  (system checks)
         from .accounts import signals  # noqa: F401  (signal receivers)
         from .dashboard import cache as dashboard_cache
+        from .inputs import install_field_guards
         from .models import AuditEvent
         from .roles import sync_roles
+
+        install_field_guards()
 
         # Any change to a counted record invalidates the dashboard's cached
         # figures (see jiaotong.dashboard.cache for why these two receivers).

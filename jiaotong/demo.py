@@ -249,6 +249,8 @@ def _load_users(units: dict[str, OrgUnit]) -> None:
                 "unit": units[unit_code],
                 "password": password,
                 "password_changed_at": now,
+                # README: the 系统管理员 keeps reference data in the back office.
+                "is_staff": role == roles.ROLE_SYSTEM_ADMIN,
             },
         )
         user.groups.add(Group.objects.get(name=role))

@@ -55,6 +55,47 @@ class SessionLifetimeMiddleware:
             session[SEEN_AT] = now
 
 
+class PasswordChangeRequiredMiddleware:
+    """Someone signed in with a temporary password (set by an administrator) may
+    only change it or sign out; every other page redirects to the password page."""
+
+    allowed = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "otp_setup",
+        "otp_verify",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not self._allowed(request)
+        ):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+
+            messages.warning(request, "您正在使用管理员设置的临时密码，请先修改密码。")
+            return redirect("password_change")
+        return self.get_response(request)
+
+    def _allowed(self, request) -> bool:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.url_name in self.allowed
+
+
 class NoStoreMiddleware:
     """Pages for signed-in users carry personal data: never cache them."""
 

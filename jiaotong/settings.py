@@ -62,6 +62,24 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# Keys of the audit trail's HMAC chain: "id:secret,id:secret", the first signs
+# new rows, all verify (rotation: put the new key first, keep the old ones).
+# Secrets: long random strings, from the environment only.
+AUDIT_HMAC_KEYS = {}
+for _entry in env_list("AUDIT_HMAC_KEYS", []):
+    _key_id, _sep, _secret = _entry.partition(":")
+    if not _sep or not _key_id.strip() or len(_secret.strip()) < 32:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEYS entries must be id:secret with a secret of 32+ characters"
+        )
+    AUDIT_HMAC_KEYS[_key_id.strip()[:32]] = _secret.strip()
+if not AUDIT_HMAC_KEYS:
+    if DEBUG or TESTING:
+        # Development and test only: a fixed, obviously unsafe key.
+        AUDIT_HMAC_KEYS = {"dev": "insecure-development-audit-key-do-not-use"}
+    else:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEYS must be set when DEBUG is off.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -78,6 +96,9 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "jiaotong",
     "licensing",
     "enforcement",
@@ -94,9 +115,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jiaotong.audit.services.AuditRequestMiddleware",
     "jiaotong.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiaotong.inputs.QueryStringGuardMiddleware",
+    "jiaotong.accounts.otp.SecondFactorMiddleware",
+    "jiaotong.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "jiaotong.middleware.NoStoreMiddleware",
@@ -144,6 +170,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # pytest-django's per-worker suffix (xdist) recognises that backend only by
     # its ENGINE name and would otherwise turn the file path into a bad name.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Refuses TRUNCATE of the audit table except inside Django's flush.
+    DATABASES["default"]["ENGINE"] = "jiaotong.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------
@@ -193,6 +222,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "jiaotong.accounts.views.lockout_response"  # 429
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "jiaotong.audit.services.axes_client_ip"
+# Addresses (or networks) of our own reverse proxies. X-Forwarded-For is believed
+# only when the request comes from one of them (jiaotong.audit.services.client_ip);
+# empty means "no proxy": REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 # axes.W006 asks for "ip_address" in the lockout parameters; our per-IP limit
 # is separate (axes would compare the IP counter with the account limit of 5).
@@ -221,6 +255,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints")
+)
 MEDIA_URL = "/media-protected/"  # never served directly; see permission-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

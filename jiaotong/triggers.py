@@ -27,3 +27,16 @@ POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS audit_no_update_delete ON {AUDIT_TABLE}",
     "DROP FUNCTION IF EXISTS audit_append_only()",
 ]
+
+# TRUNCATE is a statement of its own that row triggers never see (issue 12:
+# "TRUNCATE succeeded and verify_audit then reported an intact chain of 0").
+POSTGRES_TRUNCATE_CREATE = [
+    f"""CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {AUDIT_TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()""",
+]
+POSTGRES_TRUNCATE_DROP = [f"DROP TRIGGER IF EXISTS audit_no_truncate ON {AUDIT_TABLE}"]
+# Django's flush (``manage.py flush``, the reset between transactional tests) is
+# a whole-database reset: our PostgreSQL backend lifts the TRUNCATE trigger for
+# that one statement batch, the way the SQLite backend lifts its row triggers.
+POSTGRES_FLUSH_BEFORE = [f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER audit_no_truncate"]
+POSTGRES_FLUSH_AFTER = [f"ALTER TABLE {AUDIT_TABLE} ENABLE TRIGGER audit_no_truncate"]

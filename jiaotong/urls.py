@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from jiaotong.accounts import otp_views as otp
 from jiaotong.accounts import views as accounts
 from jiaotong.audit import views as audit
 from jiaotong.calendar import views as calendar
@@ -30,6 +31,9 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("accounts/2fa/setup/", otp.otp_setup, name="otp_setup"),
+    path("accounts/2fa/verify/", otp.otp_verify, name="otp_verify"),
+    path("users/<int:pk>/2fa/reset/", otp.user_otp_reset, name="user_otp_reset"),
     path("users/", accounts.user_list, name="user_list"),
     path("users/new/", accounts.user_create, name="user_create"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
@@ -81,7 +85,9 @@ urlpatterns = [
     path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
     path("reports/year/", jobs.year_report_request, name="year_report_request"),
     path("dashboard/", include("jiaotong.dashboard.urls")),
-    # Back office for reference data (staff accounts only; see jiaotong/admin.py)
+    # Back office for reference data (staff accounts only; see jiaotong/admin.py).
+    # Its own login page is replaced by the main one (throttling, audit, 2FA).
+    path("admin/login/", accounts.admin_login_redirect, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     # Domain apps
     path("licensing/", include("licensing.urls")),

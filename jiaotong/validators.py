@@ -7,7 +7,7 @@ every list, page and export shows instead of the full value (PIPL).
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -125,6 +125,25 @@ def validate_plate(value) -> str:
     )
 
 
+# --- 用户名 ------------------------------------------------------------------------
+
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{1,29}")
+
+
+def validate_username(value) -> str:
+    """Sign-in names: 2-30 ASCII letters, digits, ``.``, ``_`` or ``-``, starting
+    with a letter (pinyin such as ``zhang.wei``). Nothing that could be markup,
+    confusable Unicode or whitespace, since names appear on pages and in the
+    audit trail."""
+    name = str(value or "").strip()
+    if not _USERNAME.fullmatch(name):
+        raise ValidationError(
+            "用户名须为2至30位英文字母、数字或 . _ -，并以字母开头（如 zhang.wei）。",
+            code="username_charset",
+        )
+    return name
+
+
 # --- 手机号码 ---------------------------------------------------------------------
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
@@ -216,3 +235,72 @@ def mask_name(value) -> str:
     if len(text) == 2:
         return text[0] + "*"
     return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+# --- Plausible dates, bounded numbers, clean text (issue 12) -------------------------
+# One window for every boundary (forms, imports, query strings): nothing in this
+# bureau's records happened before 1949, and nothing is planned more than ten years
+# ahead. Outside it lie typing slips (0001, 9999) that break date arithmetic later.
+
+EARLIEST_DATE = date(1949, 1, 1)
+FUTURE_YEARS = 10
+
+
+def latest_plausible_date(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + FUTURE_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + FUTURE_YEARS, day=28)
+
+
+def plausible_window_message(today: date | None = None) -> str:
+    return (
+        f"日期应在 {EARLIEST_DATE:%Y-%m-%d} 至 "
+        f"{latest_plausible_date(today):%Y-%m-%d} 之间。"
+    )
+
+
+def is_plausible_date(value, today: date | None = None) -> bool:
+    if value is None:
+        return True
+    if hasattr(value, "date") and callable(value.date):  # a datetime
+        value = (
+            timezone.localtime(value).date()
+            if timezone.is_aware(value)
+            else value.date()
+        )
+    return EARLIEST_DATE <= value <= latest_plausible_date(today)
+
+
+def validate_plausible_date(value) -> None:
+    """Form and filter validator for dates and date-times (aware or naive)."""
+    if not is_plausible_date(value):
+        raise ValidationError(plausible_window_message(), code="implausible_date")
+
+
+# Database CHECK constraints cannot say "today + 10 years"; they hold a fixed,
+# generous ceiling so that no stored value can overflow date arithmetic.
+DB_LATEST_DATE = date(2199, 12, 31)
+# The same window for timestamps, as aware instants: 1949-01-01 00:00 Beijing time.
+DB_EARLIEST_INSTANT = datetime(1948, 12, 31, 16, 0, tzinfo=UTC)
+DB_LATEST_INSTANT = datetime(2200, 1, 1, 0, 0, tzinfo=UTC)
+
+# Upper bounds of stored numbers (validators on the model fields and the same
+# figures in CHECK constraints): a working-day limit longer than a year is a slip.
+MAX_LIMIT_DAYS = 365
+MAX_TICKET_DAYS = 60
+MAX_COUNT = 100_000
+
+# C0 control characters and DEL, except tab, line feed and carriage return that
+# text areas legitimately carry. NUL in particular cannot be stored by PostgreSQL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS_STRICT = re.compile(r"[\x00-\x1f\x7f]")  # single-line input
+
+
+def validate_no_control_characters(value) -> None:
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "含有不允许的控制字符（如 NUL、退格、ESC），请删除后重新输入。",
+            code="control_characters",
+        )

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from jiaotong.dates import at_local
 from jiaotong.filters import bootstrap_widgets
+from jiaotong.inputs import FilterSet
 from jiaotong.models import Matter, OrgUnit, User
 from jiaotong.registry.models import PowerType
 from jiaotong.roles import ROLE_WINDOW
@@ -18,7 +19,7 @@ from .selectors import overdue_filter
 YES_NO = (("1", "是"), ("0", "否"))
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="办件编号/申请人",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiaotong.registry.models import PowerType
+from jiaotong.validators import DB_EARLIEST_INSTANT, DB_LATEST_INSTANT
 
 # Matters an application may be filed under (spec/import-formats.md `applications`).
 WINDOW_POWER_TYPES = (
@@ -164,6 +165,11 @@ class Application(models.Model):
             models.Index(fields=["clerk", "status"], name="app_clerk_status_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(received_at__gte=DB_EARLIEST_INSTANT)
+                & Q(received_at__lt=DB_LATEST_INSTANT),
+                name="app_received_at_plausible",
+            ),
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True)
                 | Q(completed_at__gte=models.F("received_at")),

@@ -95,7 +95,9 @@ def applicant_known(user, number: str) -> dict | None:
 
 def applicant_last_details(user, id_number: str) -> dict | None:
     """The applicant's details from their latest visible application (intake
-    form pre-fill), or None."""
+    form pre-fill), or None. Full values, for the server only: the intake page
+    shows the phone masked (the look-up is not an audited reveal) and the
+    intake view reuses the number on file when the clerk leaves it empty."""
     row = (
         Application.objects.visible_to(user)
         .filter(applicant_id_number=id_number)

@@ -54,7 +54,9 @@ def application_list(request):
     id_number = request.session.get(ID_SEARCH_KEY) if request.GET.get("by_id") else None
     if id_number:
         applications = applications.filter(applicant_id_number=id_number)
-    application_filter = ApplicationFilter(request.GET, queryset=applications)
+    application_filter = ApplicationFilter(
+        request.GET, queryset=applications, request=request
+    )
     page = Paginator(application_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

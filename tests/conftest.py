@@ -16,6 +16,36 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_at_sign_in(monkeypatch):
+    """``client.force_login(user)`` stands for the whole sign-in, which for a
+    user with an enrolled authenticator includes typing its code: verify the
+    session with that device, as the code page does (django_otp.login). Users
+    without a device sign in as before; the check itself stays on."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path_factory):
+    """Each test has its own (empty) audit checkpoint directory: a checkpoint
+    names rows of one test's database state and must not judge the next test's."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
 @pytest.fixture
 def org(db):
     """A small bureau: 局机关 with two 股室, the 执法大队 with a 中队, one 镇."""

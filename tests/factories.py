@@ -35,7 +35,38 @@ def make_user(username=None, *, roles=(), unit=None, **extra) -> User:
     )
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
+    if roles:
+        enrol_second_factor(user)
     return user
+
+
+def enrol_second_factor(user):
+    """The cast's way through the second factor: a member whose role requires
+    it has an authenticator enrolled, as after the real enrolment page
+    (jiaotong.accounts.otp); the test client then verifies it at sign-in
+    (tests/conftest.py) and browser tests type its current code
+    (``current_code``). Returns the device, or None when not required."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jiaotong.accounts.otp import TOTP_NAME, requires_second_factor
+
+    user.__dict__.pop("_role_names", None)
+    if not requires_second_factor(user):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name=TOTP_NAME, confirmed=True
+    )
+
+
+def current_code(user) -> str:
+    """What the user's authenticator shows right now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 def make_matter(code=None, **extra) -> Matter:

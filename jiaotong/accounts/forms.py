@@ -7,6 +7,8 @@ from django.db.models import Q
 
 from jiaotong import roles
 from jiaotong.filters import YES_NO, bootstrap_widgets
+from jiaotong.inputs import FilterSet
+from jiaotong.validators import validate_username
 
 from .models import OrgUnit, User
 
@@ -23,7 +25,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="search",
@@ -98,7 +100,12 @@ class _NewPasswordMixin(forms.Form):
 
 
 class UserCreateForm(_NewPasswordMixin):
-    username = forms.CharField(label="用户名", max_length=150)
+    username = forms.CharField(
+        label="用户名",
+        max_length=30,
+        validators=[validate_username],
+        help_text="2至30位英文字母、数字或 . _ -，以字母开头（如 zhang.wei）。",
+    )
     full_name = forms.CharField(label="姓名", max_length=50)
     unit = forms.ModelChoiceField(
         label="所属单位", queryset=OrgUnit.objects.all(), empty_label="请选择"

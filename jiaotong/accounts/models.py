@@ -107,6 +107,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Set when an administrator sets the password (creation, reset): the holder
+    # must choose their own before using the portal, and that login is flagged.
+    must_change_password = models.BooleanField(_("须修改临时密码"), default=False)
 
     objects = JiaotongUserManager()
 

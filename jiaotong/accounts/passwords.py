@@ -113,6 +113,16 @@ _IP_COUNT_KEY = "login-ip-failures:{}"
 _IP_LOCK_KEY = "login-ip-locked:{}"
 
 
+def username_exists(username: str) -> bool:
+    """Whether a sign-in name belongs to an account (the lookup ModelBackend makes)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return model._default_manager.filter(
+        **{model.USERNAME_FIELD: username or ""}
+    ).exists()
+
+
 def ip_is_locked(ip: str | None) -> bool:
     """True while ``ip`` is locked out after too many failed logins."""
     if not ip:

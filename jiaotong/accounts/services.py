@@ -34,7 +34,7 @@ from jiaotong.audit.changes import (
     record_upsert,
 )
 from jiaotong.audit.services import audit_record
-from jiaotong.validators import validate_mobile
+from jiaotong.validators import validate_mobile, validate_username
 
 from .models import OrgUnit, User
 
@@ -47,6 +47,20 @@ def _require(by, perm: str, message: str) -> None:
 def _refuse_self(by, user, message: str) -> None:
     if by is not None and by.pk == user.pk:
         raise PermissionDenied(message)
+
+
+def _refuse_administrator(by, user, doing: str) -> None:
+    """三员分立: no administrator deactivates, reactivates, resets or re-roles an
+    account holding an administrator role; that is done on the server's command
+    line (``by=None``), where the act is outside any one administrator's power."""
+    if by is None:
+        return
+    held = [r for r in role_table.ADMIN_ROLES if role_table.has_role(user, r)]
+    if held:
+        raise PermissionDenied(
+            f"三员分立：不能在系统中{doing}{'、'.join(held)}的账户，"
+            "请由单位负责人批准后在服务器上使用命令行办理。"
+        )
 
 
 def user_end_sessions(*, user: User) -> int:
@@ -89,11 +103,23 @@ def user_create(
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": "请填写用户名。"})
+    try:
+        username = validate_username(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from exc
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已被使用。"})
     if phone:
         phone = validate_mobile(phone)
-    user = User(username=username, full_name=full_name.strip(), unit=unit, phone=phone)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        unit=unit,
+        phone=phone,
+        # A password chosen by the 系统管理员 is temporary; the command line's
+        # first administrators choose their own.
+        must_change_password=by is not None,
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -115,6 +141,7 @@ def user_assign_roles(*, user: User, roles, by: User | None) -> User:
     """
     _require(by, "jiaotong.assign_roles", "只有安全管理员可以分配角色。")
     _refuse_self(by, user, "安全管理员不能为自己分配或撤销角色。")
+    _refuse_administrator(by, user, "变更")
     wanted = set(roles)
     unknown = wanted - set(role_table.ALL_ROLES)
     if unknown:
@@ -128,6 +155,14 @@ def user_assign_roles(*, user: User, roles, by: User | None) -> User:
     # Lock the account so two concurrent grants cannot together break 三员分立.
     user = User.objects.select_for_update().get(pk=user.pk)
     held = set(user.groups.values_list("name", flat=True))
+    granted_admin = (wanted - held) & set(role_table.ADMIN_ROLES)
+    if by is not None and granted_admin and (held or len(wanted) > 1):
+        raise ValidationError(
+            {
+                "roles": "三员分立：管理员角色只能授予不担任任何其他角色的专用账户"
+                f"（{'、'.join(sorted(granted_admin))}）。"
+            }
+        )
     if held == wanted:
         return user
     user.groups.set(Group.objects.filter(name__in=wanted))
@@ -158,6 +193,7 @@ def user_deactivate(*, user: User, by: User | None, reason: str = "") -> User:
     """Stop an account: it can no longer sign in and its sessions end now."""
     _require(by, "jiaotong.change_user", "只有系统管理员可以停用账户。")
     _refuse_self(by, user, "不能停用自己的账户。")
+    _refuse_administrator(by, user, "停用")
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValidationError("该账户已处于停用状态。")
@@ -181,6 +217,7 @@ def user_activate(*, user: User, by: User | None, reason: str = "") -> User:
     """Let a stopped account sign in again (with its existing password)."""
     _require(by, "jiaotong.change_user", "只有系统管理员可以启用账户。")
     _refuse_self(by, user, "不能启用自己的账户。")
+    _refuse_administrator(by, user, "启用")
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         raise ValidationError("该账户已处于启用状态。")
@@ -203,7 +240,10 @@ def user_set_password(*, user: User, password: str, by: User | None) -> User:
 
     Accounts holding an administrator role are refused here: otherwise the
     系统管理员 could sign in as the 安全管理员 or 审计管理员. Theirs are reset on
-    the server's command line (``manage.py changepassword``).
+    the server's command line (``manage.py changepassword``). The new password
+    is temporary: the holder must replace it before doing anything else, so the
+    系统管理员 cannot quietly use a colleague's (or a leader's) account, and the
+    sign-in with it is flagged in the audit trail.
     """
     _require(by, "jiaotong.change_user", "只有系统管理员可以重置密码。")
     _refuse_self(by, user, "修改自己的密码请使用“修改密码”。")
@@ -217,9 +257,15 @@ def user_set_password(*, user: User, password: str, by: User | None) -> User:
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
+    user.must_change_password = by is not None
     user.save()
     user_end_sessions(user=user)
-    audit_record(by=by, action="password_reset", obj=user)
+    audit_record(
+        by=by,
+        action="password_reset",
+        obj=user,
+        reason="临时密码，须在首次登录时修改" if by is not None else "",
+    )
     return user
 
 

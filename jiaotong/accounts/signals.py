@@ -6,7 +6,6 @@ receivers exist because Django and django-axes announce sign-in events only
 through signals.
 """
 
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import (
@@ -18,10 +17,12 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from jiaotong import roles
-from jiaotong.audit.services import audit_record
+from jiaotong.audit.services import audit_record, client_ip
 
 from . import passwords
 from .models import User
+
+PASSWORD_CHECK = "password_change"  # noqa: S105  (a purpose tag, not a secret)
 
 
 def _attempted_username(credentials) -> str:
@@ -30,7 +31,17 @@ def _attempted_username(credentials) -> str:
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _on_login(sender, request, user, **kwargs):
-    audit_record(by=user, action="login", obj=user, request=request)
+    """A sign-in with a password an administrator set is flagged: it is the one
+    moment someone other than the holder could know the password."""
+    temporary = getattr(user, "must_change_password", False)
+    audit_record(
+        by=user,
+        action="login",
+        obj=user,
+        request=request,
+        reason="使用管理员设置的临时密码登录" if temporary else "",
+        changes={"temporary_password": True} if temporary else None,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
@@ -61,25 +72,38 @@ def _refused_while_locked(request) -> bool:
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    """Audit every failed login and count it against the client address.
+    """Audit every failed login; count it against the client address only when
+    the username does not exist.
 
-    ``request`` is None when code calls ``authenticate()`` without one.
+    A known account is protected by its own lockout; counting its failures per
+    address would let anyone lock a whole office (one NAT or proxy address) out
+    by mistyping colleagues' names. ``request`` is None when code calls
+    ``authenticate()`` without one.
     """
     reason = "账户已锁定，拒绝登录" if _refused_while_locked(request) else ""
-    ip = get_client_ip_address(request) if request is not None else None
+    ip = client_ip(request)
+    username = _attempted_username(credentials)
+    # The current-password check on the password page counts like a failed login
+    # of that account (jiaotong.accounts.views.PasswordChangeView).
+    purpose = (credentials or {}).get("purpose")
+    action = {PASSWORD_CHECK: "password_check_failed", "second_factor": "otp_failed"}
     audit_record(
-        action="login_failed",
-        actor_name=_attempted_username(credentials),
+        action=action.get(purpose, "login_failed"),
+        actor_name=username,
         reason=reason,
         ip=ip,
+        request=request,
     )
+    if passwords.username_exists(username):
+        return
     if passwords.ip_login_failed(ip):
         request.ip_locked_out = True
         audit_record(
             action="ip_locked",
-            actor_name=_attempted_username(credentials),
-            reason="同一地址登录失败次数过多，该地址被临时锁定",
+            actor_name=username,
+            reason="同一地址以不存在的用户名登录失败次数过多，该地址被临时锁定",
             ip=ip,
+            request=request,
         )
 
 

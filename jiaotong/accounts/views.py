@@ -1,16 +1,18 @@
 """Login, logout, password change and the user/role pages."""
 
-from axes.helpers import get_client_ip_address, get_cool_off
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from jiaotong import roles
@@ -25,7 +27,8 @@ from jiaotong.accounts.forms import (
     UserFilter,
 )
 from jiaotong.accounts.models import User
-from jiaotong.audit.services import audit_record
+from jiaotong.accounts.signals import PASSWORD_CHECK
+from jiaotong.audit.services import audit_record, client_ip
 from jiaotong.middleware import EXPIRED
 from jiaotong.web import add_service_errors, permission_required
 
@@ -51,9 +54,13 @@ def lockout_response(request, original_response=None, credentials=None):
 class LoginView(auth_views.LoginView):
     """Django's login (it issues a new session key) behind the per-IP limit.
 
-    The address check runs before the form authenticates, so a locked address
-    never reaches the password hasher; the per-account lockout is django-axes'
-    backend, first in AUTHENTICATION_BACKENDS.
+    The per-IP limit counts failures for usernames that do not exist. While an
+    address is locked, an unknown username is refused before the form
+    authenticates (it never reaches the password hasher); a known one is still
+    tried, so the correct password of an unlocked account always signs in,
+    while a wrong one gets the same 429 page (no oracle of which names exist).
+    The per-account lockout is django-axes' backend, first in
+    AUTHENTICATION_BACKENDS, so a known name costs at most five hashes.
     """
 
     template_name = "registration/login.html"
@@ -61,7 +68,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if passwords.ip_is_locked(get_client_ip_address(request)):
+        if passwords.ip_is_locked(client_ip(request)):
+            if not passwords.username_exists(request.POST.get("username", "")):
+                return _locked_response(request, ip_locked=True)
+            response = super().post(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                return response
+            if getattr(request, "axes_locked_out", False):
+                return _locked_response(request, ip_locked=False)
             return _locked_response(request, ip_locked=True)
         response = super().post(request, *args, **kwargs)
         if getattr(request, "ip_locked_out", False):  # this failure locked it
@@ -83,6 +97,19 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+@login_not_required
+def admin_login_redirect(request):
+    """``/admin/login/`` (GET or POST) sends people to the main login, so the
+    back office has exactly one way in: the same lockout, per-IP limit, audit
+    and second factor. A POSTed password is never looked at here. Someone signed
+    in who is sent here lacks back-office rights: that is a 403, not a loop
+    between the two login pages."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    target = request.GET.get("next", "") or reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+
 @require_POST
 def logout_view(request):
     logout(request)  # deletes the session row on the server
@@ -102,13 +129,42 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
+        user = self.request.user
+        was_temporary = user.must_change_password
+        if was_temporary:
+            User.objects.filter(pk=user.pk).update(must_change_password=False)
+            user.must_change_password = False
         audit_record(
-            by=self.request.user,
+            by=user,
             action="password_change",
-            obj=self.request.user,
+            obj=user,
             request=self.request,
+            reason="替换管理员设置的临时密码" if was_temporary else "",
         )
         return response
+
+    def form_invalid(self, form):
+        """A wrong current password counts as a failed login of this account
+        (audited, and the fifth within the cool-off locks the account like the
+        login page does), so a borrowed session cannot guess the password."""
+        if form.has_error("old_password"):
+            user = self.request.user
+            user_login_failed.send(
+                sender=__name__,
+                credentials={
+                    "username": user.get_username(),
+                    "purpose": PASSWORD_CHECK,
+                },
+                request=self.request,
+            )
+            if getattr(self.request, "axes_locked_out", False):
+                logout(self.request)
+                messages.error(
+                    self.request,
+                    "当前密码连续输入错误，账户已被临时锁定，请稍后再登录。",
+                )
+                return redirect("login")
+        return super().form_invalid(form)
 
 
 # --- Account pages ---------------------------------------------------------------
@@ -123,7 +179,7 @@ def user_list(request):
         .prefetch_related("groups")
         .order_by("username")
     )
-    user_filter = UserFilter(request.GET, queryset=users)
+    user_filter = UserFilter(request.GET, queryset=users, request=request)
     page = Paginator(user_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -140,8 +196,10 @@ def _detail_context(request, user, **forms):
     me = request.user
     not_self = me.pk != user.pk
     held = set(user.groups.values_list("name", flat=True))
-    can_assign = me.has_perm("jiaotong.assign_roles") and not_self
-    can_change = me.has_perm("jiaotong.change_user") and not_self
+    # 三员分立: another administrator's account is changed only on the command line.
+    other_admin = bool(held & set(roles.ADMIN_ROLES))
+    can_assign = me.has_perm("jiaotong.assign_roles") and not_self and not other_admin
+    can_change = me.has_perm("jiaotong.change_user") and not_self and not other_admin
     return {
         "account": user,
         "account_roles": [r for r in roles.ALL_ROLES if r in held],
@@ -150,6 +208,8 @@ def _detail_context(request, user, **forms):
         "can_reset_password": can_change
         and not held & set(roles.ADMIN_ROLES)
         and user.is_active,
+        # Lost phone: only the 安全管理员 resets someone's second factor.
+        "can_reset_otp": not_self and roles.has_role(me, roles.ROLE_SECURITY_ADMIN),
         "roles_form": forms.get("roles_form")
         or (RolesForm(initial={"roles": sorted(held)}) if can_assign else None),
         "password_form": forms.get("password_form")

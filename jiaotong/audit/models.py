@@ -19,7 +19,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     """One recorded action. Rows are only ever inserted: database triggers refuse
-    UPDATE and DELETE, and each row's hash covers the previous row's hash."""
+    UPDATE, DELETE and TRUNCATE, and each row's hash is an HMAC (keyed with a
+    secret the database never holds) over its content and the previous row's hash."""
 
     created_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
@@ -40,6 +41,14 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("原因/说明"), blank=True)
     changes = models.JSONField(_("变更字段"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("客户端IP"), null=True, blank=True)
+    user_agent = models.CharField(
+        _("客户端标识"), max_length=300, blank=True, default="", db_default=""
+    )
+    # Which AUDIT_HMAC_KEYS entry signed this row (keys rotate; old ids stay
+    # readable for verification).
+    key_id = models.CharField(
+        _("签名密钥编号"), max_length=32, blank=True, default="", db_default=""
+    )
     prev_hash = models.CharField(_("前一记录哈希"), max_length=64)
     hash = models.CharField(_("记录哈希"), max_length=64, unique=True)
 

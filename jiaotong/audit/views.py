@@ -18,6 +18,7 @@ from jiaotong.audit.models import AuditEvent
 from jiaotong.audit.selectors import action_labels, describe, record_type_choices
 from jiaotong.audit.services import keyset_page, last_chain_check
 from jiaotong.filters import bootstrap_widgets
+from jiaotong.inputs import FilterSet
 from jiaotong.validators import mask_personal_numbers
 from jiaotong.web import permission_required
 
@@ -32,7 +33,7 @@ class IPAddressFilter(django_filters.Filter):
     field_class = forms.GenericIPAddressField
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(FilterSet):
     actor = django_filters.CharFilter(
         label="操作人",
         method="filter_actor",
@@ -119,7 +120,7 @@ def _prepare(event: AuditEvent) -> None:
 @permission_required("jiaotong.view_auditevent")
 def audit_list(request):
     events = AuditEvent.objects.visible_to(request.user)
-    event_filter = AuditEventFilter(request.GET, queryset=events)
+    event_filter = AuditEventFilter(request.GET, queryset=events, request=request)
     page = keyset_page(
         event_filter.qs,
         before=_cursor(request, "before"),

@@ -5,7 +5,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jiaotong.accounts.models import OrgUnit
 from jiaotong.audit.services import audit_record
 from jiaotong.dashboard.models import YearClosing
+from jiaotong.web import permission_required
 
 from . import selectors, services
 from .checks import failures
@@ -46,7 +46,7 @@ def chosen(request) -> tuple[int, OrgUnit | None]:
 
 
 @require_GET
-@permission_required("jiaotong.view_dashboard", raise_exception=True)
+@permission_required("jiaotong.view_dashboard")
 def dashboard(request):
     year, org = chosen(request)
     closing = YearClosing.objects.filter(year=year).first() if org is None else None
@@ -80,7 +80,7 @@ def dashboard(request):
 
 
 @require_POST
-@permission_required("jiaotong.close_year", raise_exception=True)
+@permission_required("jiaotong.close_year")
 def year_close(request, year):
     try:
         services.year_close(year=year, by=request.user, request=request)
@@ -92,7 +92,7 @@ def year_close(request, year):
 
 
 @require_POST
-@permission_required("jiaotong.close_year", raise_exception=True)
+@permission_required("jiaotong.close_year")
 def year_reopen(request, year):
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -113,7 +113,7 @@ def year_reopen(request, year):
 
 
 @require_GET
-@permission_required("jiaotong.view_dashboard", raise_exception=True)
+@permission_required("jiaotong.view_dashboard")
 def report_draft(request):
     """The statistics sentences of the annual report, each number marked with
     its indicator code (the whole bureau; a closed year's frozen values)."""
@@ -130,7 +130,7 @@ def report_draft(request):
 
 
 @require_GET
-@permission_required("jiaotong.view_dashboard", raise_exception=True)
+@permission_required("jiaotong.view_dashboard")
 def report_draft_docx(request):
     year, _ = chosen(request)
     content = draft_docx(year, selectors.published_values(year))

@@ -36,6 +36,7 @@ from django.db import DatabaseError, transaction
 # The outcomes of one row, shared with the create-or-update services.
 from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
 from jiaotong.dates import as_local
+from jiaotong.validators import is_plausible_date, plausible_window_message
 
 
 def import_update(existing, fields: dict, *, by, action: str, leave_alone=()) -> str:
@@ -188,6 +189,10 @@ def parse_datetime(value) -> dt.datetime:
                 continue
         if naive is None:
             raise ValueError("日期格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]")
+    # The plausible window (issue 12): year 0001 or 9999 breaks date arithmetic
+    # (working-day deadlines, time zones) long after the import has finished.
+    if not is_plausible_date(naive.date()):
+        raise ValueError(plausible_window_message())
     return as_local(naive)
 
 
@@ -494,6 +499,11 @@ def _write(
                 continue
             except ValidationError as exc:
                 result.errors.extend(_validation_errors(importer, number, exc))
+                continue
+            except (OverflowError, ValueError) as exc:  # date arithmetic, bad data
+                result.errors.append(
+                    RowError(number, importer.key, f"数值超出可处理的范围（{exc}）")
+                )
                 continue
             except DatabaseError as exc:
                 result.errors.append(

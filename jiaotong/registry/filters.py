@@ -5,11 +5,12 @@ from django import forms
 from django.db.models import Q
 
 from jiaotong.filters import YES_NO, bootstrap_widgets
+from jiaotong.inputs import FilterSet
 
 from .models import CreditGrade, Enterprise, Industry, Matter, MatterSource, PowerType
 
 
-class MatterFilter(django_filters.FilterSet):
+class MatterFilter(FilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="search",
@@ -52,7 +53,7 @@ class MatterFilter(django_filters.FilterSet):
         return queryset.in_force_on(value)
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="search",

@@ -1,9 +1,12 @@
 """Shared registries: the power list (权责清单) and the regulated enterprises."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from jiaotong.validators import MAX_LIMIT_DAYS
 
 
 class PowerType(models.TextChoices):
@@ -55,10 +58,16 @@ class Matter(models.Model):
     )
     basis = models.TextField(_("实施依据"), blank=True)
     statutory_limit_days = models.PositiveIntegerField(
-        _("法定时限（工作日）"), null=True, blank=True
+        _("法定时限（工作日）"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_LIMIT_DAYS)],
     )
     promised_limit_days = models.PositiveIntegerField(
-        _("承诺时限（工作日）"), null=True, blank=True
+        _("承诺时限（工作日）"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_LIMIT_DAYS)],
     )
     source = models.CharField(
         _("承接来源"),
@@ -93,6 +102,11 @@ class Matter(models.Model):
             models.Index(fields=["power_type", "code"], name="matter_type_code_idx")
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(statutory_limit_days__lte=MAX_LIMIT_DAYS)
+                & Q(promised_limit_days__lte=MAX_LIMIT_DAYS),
+                name="matter_limit_days_bounded",
+            ),
             models.CheckConstraint(
                 condition=Q(repealed_on__isnull=True)
                 | Q(effective_from__isnull=True)

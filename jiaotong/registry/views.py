@@ -44,7 +44,7 @@ def _saved_message(request, outcome: str, text: str) -> None:
 @permission_required("jiaotong.view_matter")
 def matter_list(request):
     matters = selectors.matter_list(user=request.user)
-    matter_filter = MatterFilter(request.GET, queryset=matters)
+    matter_filter = MatterFilter(request.GET, queryset=matters, request=request)
     # The counts ignore the power-type choice, so each chip shows what it would give.
     others = request.GET.copy()
     others.pop("power_type", None)
@@ -139,6 +139,7 @@ def enterprise_list(request):
         request.GET,
         queryset=selectors.enterprise_list(user=user),
         towns=selectors.enterprise_towns(user=user),
+        request=request,
     )
     return render(
         request,

@@ -34,6 +34,7 @@ from jiaotong.accounts.models import OrgUnit
 from jiaotong.dates import local_wall_time
 from jiaotong.jobs.models import ExportJob
 from jiaotong.metrics.registry import catalog, indicator_modules, registered
+from jiaotong.validators import mask_personal_numbers
 
 SUMMARY_TITLE = "指标汇总"
 SUMMARY_HEADERS = ["指标代码", "指标", "数值", "单位", "口径说明"]
@@ -340,7 +341,8 @@ def _plain(sheet, value):
     text openpyxl would take for a formula (leading "="), Decimals (two
     decimals) and datetimes (a date format without seconds)."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # PIPL: ID and mobile numbers typed into free text are masked in exports.
+        value = mask_personal_numbers(ILLEGAL_CHARACTERS_RE.sub("", value))
         if value.startswith("="):
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
@@ -376,7 +378,8 @@ def _cell(sheet, value) -> WriteOnlyCell:
     elif value is not None and not isinstance(value, int | float | dt.date):
         value = str(value)
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        value = mask_personal_numbers(ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell = WriteOnlyCell(sheet, value=value)
         # openpyxl makes any text starting with "=" a formula; force plain text.
         cell.data_type = "s"
         return cell

@@ -3,7 +3,6 @@ job's progress page and JSON, and the download.  A job is visible to the person
 who requested it only (ExportJob.objects.visible_to); any other job is a 404."""
 
 from django import forms
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from jiaotong.audit.services import audit_record
 from jiaotong.dashboard.selectors import default_year
 from jiaotong.jobs.models import ExportJob
 from jiaotong.reports.services import year_report_start
+from jiaotong.web import permission_required
 
 RECENT_JOBS = 10
 

@@ -32,6 +32,18 @@ def mask_phone(value):
 
 
 @register.filter
+def mask_pii(value, reveal=False):
+    """Free text (ticket content, notes, reasons) with every ID number and mobile
+    number in it masked. Full values are shown only through the audited reveal
+    actions, so pages mask for everyone; a view that has audited a reveal may pass
+    the boolean it computed: ``{{ text|mask_pii:revealed }}``. Returns plain text
+    (autoescaped as usual)."""
+    if value in (None, ""):
+        return ""
+    return str(value) if reveal else validators.mask_personal_numbers(value)
+
+
+@register.filter
 def mask_name(value):
     """张*明."""
     return validators.mask_name(value) if value else ""

@@ -143,8 +143,8 @@
         type.value = found.getAttribute("data-type");
       }
       var phone = document.getElementById("id_applicant_phone");
-      if (phone && !phone.value && found.getAttribute("data-phone-masked")) {
-        phone.placeholder = "沿用 " + found.getAttribute("data-phone-masked") + "（留空即沿用）";
+      if (phone && !phone.value && found.getAttribute("data-masked-phone")) {
+        phone.placeholder = "沿用 " + found.getAttribute("data-masked-phone") + "（留空即沿用）";
       }
     }
   });

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, current_code
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,6 +96,10 @@ def login(page, live_server, user, password: str = TEST_PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if "/accounts/2fa/verify/" in page.url:  # the second factor, as a person would
+        page.fill("input[name=token]", current_code(user))
+        page.press("input[name=token]", "Enter")
+        page.wait_for_load_state("networkidle")
     return page
 
 

@@ -329,15 +329,19 @@ def test_transactional_tests_can_write_audit_events_and_be_flushed(sysadmin):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="TRUNCATE is PostgreSQL's")
 @pytest.mark.django_db
-def test_truncate_works_on_postgres_while_delete_is_refused():
+def test_truncate_is_refused_on_postgres_like_delete():
+    """Issue 12: TRUNCATE used to succeed (row triggers do not see it)."""
     audit_record(action="a")
     assert_refused(lambda: AuditEvent.objects.all().delete())
 
     settle_deferred_checks()
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {TABLE}")
 
-    assert not AuditEvent.objects.exists()
+    def truncate():
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+
+    assert_refused(truncate)
+    assert AuditEvent.objects.exists()
 
 
 # --- Concurrent appends (PostgreSQL: advisory lock) ------------------------------------
@@ -678,5 +682,7 @@ def test_daily_task_verifies_the_chain_and_records_the_result():
     from jiaotong.audit.tasks import verify_audit_task
 
     audit_record(action="test")
-    assert verify_audit_task() is True
+    result = verify_audit_task()
+    assert result["ok"] is True
+    assert result["checkpoint"]["last_id"] == AuditEvent.objects.latest("id").pk
     assert AuditEvent.objects.filter(action="audit_verify").exists()

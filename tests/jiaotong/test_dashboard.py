@@ -217,8 +217,10 @@ def test_demo_workbook_states_every_2023_figure(demo, tmp_path):
 
 def test_demo_dashboard_figures_and_drilldowns(demo, client):
     from jiaotong.models import User
+    from tests.factories import enrol_second_factor
 
     leader = User.objects.filter(groups__name="局领导").first()
+    enrol_second_factor(leader)  # a leader signs in with a code
     client.force_login(leader)
     response = client.get(reverse("dashboard"))
     assert response.context["year"] == 2023  # the latest year with records

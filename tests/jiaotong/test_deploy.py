@@ -24,6 +24,8 @@ _STRIPPED = {
     "JIAOTONG_TESTING",
     "DEBUG",
     "SECRET_KEY",
+    "AUDIT_HMAC_KEYS",
+    "AUDIT_CHECKPOINT_DIR",
     "ALLOWED_HOSTS",
     "CELERY_BROKER_URL",
     "SECURE_SSL_REDIRECT",
@@ -40,6 +42,7 @@ def _production_env(**overrides) -> dict:
         DJANGO_SETTINGS_MODULE="jiaotong.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
+        AUDIT_HMAC_KEYS=f"k1:{secrets.token_urlsafe(48)}",
         ALLOWED_HOSTS="example.gov.cn",
     )
     env.update(overrides)
@@ -87,7 +90,7 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections():
     result = _run(["-c", _PRINT_DATABASE], env)
     assert result.returncode == 0, result.stderr
     db = json.loads(result.stdout)
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "jiaotong.db.postgresql"
     assert (db["NAME"], db["HOST"], db["PORT"]) == (
         "jiaotong",
         "db.example.gov.cn",
@@ -152,6 +155,12 @@ def test_manage_py_runs_on_a_developer_machine_without_configuration():
     }
     result = _run(["manage.py", "check"], env)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_audit_keys():
+    result = _run(["-c", "import jiaotong.wsgi"], _production_env(AUDIT_HMAC_KEYS=None))
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEYS must be set when DEBUG is off" in result.stderr
 
 
 def test_wsgi_refuses_to_start_without_a_secret_key():

@@ -61,11 +61,14 @@ def test_no_one_may_hold_two_administrator_roles(secadmin, org, pair):
     assert not AuditEvent.objects.filter(action="role_change").exists()
 
 
-def test_an_administrator_role_may_go_with_a_business_role(secadmin, org):
-    # Only the three administrator roles exclude one another.
+def test_an_administrator_role_goes_only_to_a_dedicated_account(secadmin, org):
+    """Issue 12: an administrator role is never combined with a business role in
+    the portal; the command line (by=None) may still do what the bureau decides."""
     user = make_user("ops", unit=org["bureau"])
     wanted = {roles.ROLE_SYSTEM_ADMIN, roles.ROLE_LEADER}
-    accounts.user_assign_roles(user=user, roles=wanted, by=secadmin)
+    with pytest.raises(ValidationError):
+        accounts.user_assign_roles(user=user, roles=wanted, by=secadmin)
+    accounts.user_assign_roles(user=user, roles=wanted, by=None)
     assert held(user) == wanted
 
 
@@ -109,11 +112,13 @@ def test_adding_a_user_to_an_admin_group_from_the_group_side_is_refused(sysadmin
     assert held(sysadmin) == {roles.ROLE_SYSTEM_ADMIN}
 
 
-def test_swapping_one_admin_role_for_another_is_allowed(secadmin, sysadmin):
-    accounts.user_assign_roles(
-        user=sysadmin, roles={roles.ROLE_AUDIT_ADMIN}, by=secadmin
-    )
-    assert held(sysadmin) == {roles.ROLE_AUDIT_ADMIN}
+def test_swapping_one_admin_role_for_another_is_refused(secadmin, sysadmin):
+    """No administrator changes another administrator's roles (issue 12)."""
+    with pytest.raises(PermissionDenied):
+        accounts.user_assign_roles(
+            user=sysadmin, roles={roles.ROLE_AUDIT_ADMIN}, by=secadmin
+        )
+    assert held(sysadmin) == {roles.ROLE_SYSTEM_ADMIN}
 
 
 # --- The role page ---------------------------------------------------------------------------

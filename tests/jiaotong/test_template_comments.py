@@ -76,7 +76,11 @@ def _crawl(client, start: str = "/") -> dict[str, str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", [row[0] for row in USERS])
 def test_no_comment_reaches_a_page_of_the_demo_cast(client, demo, username):
-    client.force_login(User.objects.get(username=username))
+    from tests.factories import enrol_second_factor
+
+    user = User.objects.get(username=username)
+    enrol_second_factor(user)  # administrators and leaders sign in with a code
+    client.force_login(user)
 
     pages = _crawl(client)
 

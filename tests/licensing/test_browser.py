@@ -66,7 +66,7 @@ def test_clerk_logs_by_keyboard_and_leader_sees_it_counted(
     page.keyboard.press("Tab")  # 证件号码
     assert page.evaluate("document.activeElement.id") == "id_applicant_id_number"
     page.keyboard.type(person)
-    page.keyboard.press("Tab")  # the lookup fills the name and phone
+    page.keyboard.press("Tab")  # the lookup fills the name; the phone stays masked
     page.wait_for_selector("#applicant-hint [data-applicant-found]")
     assert page.input_value("#id_applicant_name") == "王建国"
     # The earlier phone is offered masked, never sent to the page in full.
@@ -74,7 +74,7 @@ def test_clerk_logs_by_keyboard_and_leader_sees_it_counted(
     assert "139****1234" in page.get_attribute("#id_applicant_phone", "placeholder")
     assert "13903701234" not in page.content()
     screenshot(page, "licensing_intake")
-    page.keyboard.press("Enter")  # saves
+    page.press("#id_applicant_phone", "Enter")  # saves
     page.wait_for_url("**/licensing/*/")
     assert page.inner_text("#application-status") == "已收件"
 

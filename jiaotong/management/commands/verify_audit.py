@@ -6,7 +6,10 @@ from jiaotong.audit.services import audit_chain_check
 
 
 class Command(BaseCommand):
-    help = "校验审计日志哈希链；链条断开时退出码为 1。"
+    help = (
+        "校验审计日志哈希链（HMAC）并与最近的检查点比对；"
+        "链条断开、记录被删除或表被清空时退出码为 1。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,7 +23,9 @@ class Command(BaseCommand):
         if report.ok:
             self.stdout.write(self.style.SUCCESS(f"审计链完整：共 {report.checked} 条"))
             return
-        self.stderr.write(
-            self.style.ERROR(f"审计链在第 {report.broken_id} 条断开：{report.problem}")
-        )
+        if report.truncated:
+            message = f"审计链不完整：{report.problem}"
+        else:
+            message = f"审计链在第 {report.broken_id} 条断开：{report.problem}"
+        self.stderr.write(self.style.ERROR(message))
         raise SystemExit(1)
