@@ -55,22 +55,36 @@ class ReasonForm(forms.Form):
         )
 
 
-def action_items(workflow: Workflow, obj, user) -> list[dict]:
-    """The moves a detail page offers: name, label, unbound form, style. The
-    template builds each URL (``{% url 'hotline:ticket_action' obj.pk name %}``)."""
-    items = []
-    for name in workflow.allowed_actions(obj, user):
-        move = workflow[name]
-        items.append(
-            {
-                "name": name,
-                "label": move.label,
-                "form": move.get_form(prefix=name),
-                "style": move.style,
-                "confirm": move.confirm,
-            }
-        )
-    return items
+def _item(workflow: Workflow, obj, name: str, refused: str | None = None) -> dict:
+    move = workflow[name]
+    return {
+        "name": name,
+        "label": move.label,
+        "form": move.get_form(prefix=name, obj=obj),
+        "style": move.style,
+        "confirm": move.confirm,
+        "refused": refused,
+    }
+
+
+def action_items(workflow: Workflow, obj, user, *, show_refused: bool = False):
+    """The moves a detail page offers: name, label, unbound form, style,
+    confirmation. The template builds each URL
+    (``{% url 'hotline:ticket_action' obj.pk name %}``). Moves without a service
+    (made through a page of their own) are not listed.
+
+    ``show_refused``: when no move is open, list the moves the state and the
+    permission allow but a guard refuses right now, each with the guard's
+    reason in ``refused`` (a missing drafting step…) instead of nothing."""
+    names = [n for n in workflow.allowed_actions(obj, user) if workflow[n].service]
+    if names or not show_refused:
+        return [_item(workflow, obj, name) for name in names]
+    state = getattr(obj, workflow.status_field)
+    return [
+        _item(workflow, obj, name, workflow.refusal(obj, name, user))
+        for name, move in workflow.transitions.items()
+        if move.service and state in move.sources and user.has_perm(move.permission)
+    ]
 
 
 def action_view(workflow: Workflow, fetch: Callable) -> Callable:
@@ -82,12 +96,12 @@ def action_view(workflow: Workflow, fetch: Callable) -> Callable:
     @require_POST
     def view(request, pk: int, action: str):
         obj = fetch(request, pk)
-        if action not in workflow:
+        if action not in workflow or not workflow[action].service:
             raise Http404("未知的操作。")
         move = workflow[action]
         if not request.user.has_perm(move.permission):
             raise PermissionDenied
-        form = move.get_form(request.POST, prefix=action)
+        form = move.get_form(request.POST, prefix=action, obj=obj)
         if form is not None and not form.is_valid():
             messages.error(request, form_errors(form))
             return redirect(obj)
