@@ -91,7 +91,9 @@ def test_reviewer_queue_and_checklist(client, reviewer, officer, case):
     assert case.number in response.text
     data = {f"review_agree-{k}": "on" for k in CHECKS_OK}
     data["review_agree-opinion"] = "同意。"
-    client.post(reverse("enforcement:case_action", args=[case.pk, "review_agree"]), data)
+    client.post(
+        reverse("enforcement:case_action", args=[case.pk, "review_agree"]), data
+    )
     case.refresh_from_db()
     assert case.status == S.REVIEWED
 
