@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong.web import permission_required, require_permission
+
 from .. import forms, selectors, services
 from ..filters import CampaignFilter, EducationFilter, TrainingFilter
 from ..models import Campaign, EducationEvent, TrainingSession
@@ -14,7 +16,6 @@ from .common import (
     form_page,
     list_page,
     post_service,
-    require,
     visible,
 )
 
@@ -22,8 +23,8 @@ from .common import (
 
 
 @require_GET
+@permission_required("governance.view_educationevent")
 def education_list(request):
-    require(request, "governance.view_educationevent")
     rows = selectors.education_list(request.user)
     return list_page(
         request,
@@ -39,8 +40,8 @@ def education_detail(request, pk):
     return render(request, "governance/education_detail.html", context)
 
 
+@permission_required("governance.add_educationevent")
 def education_create(request):
-    require(request, "governance.add_educationevent")
     form = forms.EducationForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -54,7 +55,7 @@ def education_create(request):
 
 def education_edit(request, pk):
     event = visible(request, EducationEvent, pk)
-    require(request, "governance.change_educationevent")
+    require_permission(request, "governance.change_educationevent")
     form = forms.EducationForm(
         request.POST or None, instance=copy_of(event), user=request.user
     )
@@ -74,8 +75,8 @@ def education_edit(request, pk):
 
 
 @require_GET
+@permission_required("governance.view_campaign")
 def campaign_list(request):
-    require(request, "governance.view_campaign")
     rows = selectors.campaign_list(request.user)
     return list_page(
         request,
@@ -104,8 +105,8 @@ def campaign_detail(request, pk):
     return render(request, "governance/campaign_detail.html", context)
 
 
+@permission_required("governance.add_campaign")
 def campaign_create(request):
-    require(request, "governance.add_campaign")
     form = forms.CampaignForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -119,7 +120,7 @@ def campaign_create(request):
 
 def campaign_edit(request, pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     form = forms.CampaignForm(
         request.POST or None, instance=copy_of(campaign), user=request.user
     )
@@ -138,7 +139,7 @@ def campaign_edit(request, pk):
 @require_POST
 def campaign_activity_add(request, pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     form = forms.CampaignActivityForm(request.POST, prefix="activity")
     return post_service(
         request,
@@ -153,7 +154,7 @@ def campaign_activity_add(request, pk):
 @require_POST
 def campaign_issue_add(request, pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     form = forms.CampaignIssueForm(request.POST, prefix="issue")
     return post_service(
         request,
@@ -168,7 +169,7 @@ def campaign_issue_add(request, pk):
 @require_POST
 def campaign_issue_rectify(request, pk, issue_pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     issue = get_object_or_404(campaign.issues, pk=issue_pk)
     form = forms.IssueRectifyForm(request.POST, prefix="rectify")
     return post_service(
@@ -185,8 +186,8 @@ def campaign_issue_rectify(request, pk, issue_pk):
 
 
 @require_GET
+@permission_required("governance.view_trainingsession")
 def training_list(request):
-    require(request, "governance.view_trainingsession")
     rows = selectors.training_list(request.user)
     return list_page(
         request,
@@ -208,8 +209,8 @@ def training_detail(request, pk):
     return render(request, "governance/training_detail.html", context)
 
 
+@permission_required("governance.add_trainingsession")
 def training_create(request):
-    require(request, "governance.add_trainingsession")
     form = forms.TrainingForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -223,7 +224,7 @@ def training_create(request):
 
 def training_edit(request, pk):
     session = visible(request, TrainingSession, pk)
-    require(request, "governance.change_trainingsession")
+    require_permission(request, "governance.change_trainingsession")
     form = forms.TrainingForm(
         request.POST or None, instance=copy_of(session), user=request.user
     )
@@ -242,7 +243,7 @@ def training_edit(request, pk):
 def training_attendance(request, pk):
     """Take attendance from the staff list (checkboxes grouped by unit)."""
     session = visible(request, TrainingSession, pk)
-    require(request, "governance.change_trainingsession")
+    require_permission(request, "governance.change_trainingsession")
     present = list(session.attendances.all())
     initial = {
         "users": [a.user_id for a in present if a.user_id],

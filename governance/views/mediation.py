@@ -4,15 +4,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from jiaotong.web import permission_required, require_permission
+
 from .. import forms, selectors, services
 from ..filters import MediationFilter, PetitionFilter
 from ..models import Mediation, Petition
-from .common import copy_of, detail_context, form_page, list_page, require, visible
+from .common import copy_of, detail_context, form_page, list_page, visible
 
 
 @require_GET
+@permission_required("governance.view_mediation")
 def mediation_list(request):
-    require(request, "governance.view_mediation")
     rows = selectors.mediation_list(request.user)
     return list_page(
         request,
@@ -28,8 +30,8 @@ def mediation_detail(request, pk):
     return render(request, "governance/mediation_detail.html", context)
 
 
+@permission_required("governance.add_mediation")
 def mediation_create(request):
-    require(request, "governance.add_mediation")
     form = forms.MediationForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -43,7 +45,7 @@ def mediation_create(request):
 
 def mediation_edit(request, pk):
     mediation = visible(request, Mediation, pk)
-    require(request, "governance.change_mediation")
+    require_permission(request, "governance.change_mediation")
     form = forms.MediationEditForm(
         request.POST or None, instance=copy_of(mediation), user=request.user
     )
@@ -60,8 +62,8 @@ def mediation_edit(request, pk):
 
 
 @require_GET
+@permission_required("governance.view_petition")
 def petition_list(request):
-    require(request, "governance.view_petition")
     rows = selectors.petition_list(request.user)
     return list_page(
         request,
@@ -77,8 +79,8 @@ def petition_detail(request, pk):
     return render(request, "governance/petition_detail.html", context)
 
 
+@permission_required("governance.add_petition")
 def petition_create(request):
-    require(request, "governance.add_petition")
     form = forms.PetitionForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -92,7 +94,7 @@ def petition_create(request):
 
 def petition_edit(request, pk):
     petition = visible(request, Petition, pk)
-    require(request, "governance.change_petition")
+    require_permission(request, "governance.change_petition")
     form = forms.PetitionEditForm(
         request.POST or None, instance=copy_of(petition), user=request.user
     )
