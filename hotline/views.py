@@ -2,7 +2,6 @@
 with its actions, the list, notices and the deadline rules. Thin views: every
 write is a POST that calls one service."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, web
+from jiaotong.discovery import app_hooks
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import OrgUnit
 from jiaotong.roles import ROLE_HOTLINE, ROLE_LEADER, has_role
@@ -184,12 +184,7 @@ def _ticket_sections(ticket, user) -> list[dict]:
     """What other apps record about this ticket (e.g. the penalty cases opened
     from it), contributed through ``AppConfig.ticket_sections(ticket, user)``
     returning ``{"template": ..., ...}`` items, so hotline never imports them."""
-    sections = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "ticket_sections", None)
-        if callable(provider):
-            sections.extend(provider(ticket, user) or [])
-    return sections
+    return app_hooks("ticket_sections", ticket, user)
 
 
 @require_GET
