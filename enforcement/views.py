@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from jiaotong import actions
 from jiaotong.actions import error_text
 from jiaotong.validators import mask_id_number
-from jiaotong.web import add_service_errors, form_errors, permission_required
+from jiaotong.web import (
+    add_service_errors,
+    form_errors,
+    permission_required,
+    stored_file_response,
+)
 from jiaotong.workflow import WorkflowError
 
 from . import forms, rules, selectors, services
@@ -317,11 +322,9 @@ def evidence_download(request, pk, evidence_pk):
     """Evidence is served only through this view, to those who see the case."""
     case = _visible_case(request, pk)
     evidence = get_object_or_404(case.evidence.all(), pk=evidence_pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("证据文件不存在。") from exc
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(
+        evidence.file, filename=evidence.original_name, missing="证据文件"
+    )
 
 
 @require_POST

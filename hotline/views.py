@@ -5,7 +5,6 @@ write is a POST that calls one service."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -261,15 +260,11 @@ def attachment_download(request, pk, attachment_pk):
     attachment = get_object_or_404(
         selectors.attachments_for(ticket, request.user), pk=attachment_pk
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return web.stored_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        missing="附件文件",
     )
 
 

@@ -6,13 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions
 from jiaotong.actions import error_text
-from jiaotong.web import add_service_errors, form_errors, require_permission
+from jiaotong.web import (
+    add_service_errors,
+    form_errors,
+    require_permission,
+    stored_file_response,
+)
 from jiaotong.workflow import WorkflowError
 
 from .. import forms, selectors, services
@@ -161,15 +166,11 @@ def attachment_download(request, pk):
         or not type(owner).objects.visible_to(request.user).filter(pk=owner.pk).exists()
     ):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        missing="附件文件",
     )
 
 
