@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions
-from jiaotong.actions import error_text
+from jiaotong.actions import error_text, post_service
 from jiaotong.validators import mask_id_number
 from jiaotong.web import (
     add_service_errors,
@@ -85,15 +85,16 @@ def officer_list(request):
 @permission_required("enforcement.change_officer")
 def officer_flag(request, pk):
     officer = get_object_or_404(Officer.objects.visible_to(request.user), pk=pk)
-    try:
-        services.officer_flag_departure(
-            officer=officer, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except WorkflowError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"已将{officer}标记为待注销。")
-    return redirect("enforcement:officer_list")
+    return post_service(
+        request,
+        officer,
+        None,
+        services.officer_flag_departure,
+        f"已将{officer}标记为待注销。",
+        then="enforcement:officer_list",
+        officer=officer,
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @require_GET
@@ -267,30 +268,28 @@ case_action = actions.action_view(CASE_WORKFLOW, _visible_case)
 @permission_required("enforcement.change_penaltycase")
 def case_file_copy(request, pk):
     case = _visible_case(request, pk)
-    try:
-        services.case_file_copy(case=case, by=request.user)
-    except WorkflowError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, "已将当场处罚决定书备案。")
-    return redirect(case)
+    return post_service(
+        request,
+        case,
+        None,
+        services.case_file_copy,
+        "已将当场处罚决定书备案。",
+        case=case,
+    )
 
 
 @require_POST
 @permission_required("enforcement.approve_extension")
 def case_extend(request, pk):
     case = _visible_case(request, pk)
-    form = forms.ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(case)
-    try:
-        services.case_extend(case=case, by=request.user, **form.cleaned_data)
-    except WorkflowError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"已批准延长{form.cleaned_data['days']}天。")
-    return redirect(case)
+    return post_service(
+        request,
+        case,
+        forms.ExtendForm(request.POST),
+        services.case_extend,
+        lambda data: f"已批准延长{data['days']}天。",
+        case=case,
+    )
 
 
 @require_POST
@@ -394,33 +393,29 @@ def case_print(request, pk, document):
 @permission_required("enforcement.change_publicityrecord")
 def publicity_withdraw(request, pk):
     record = get_object_or_404(selectors.publicity_list(request.user), pk=pk)
-    try:
-        services.publicity_withdraw(
-            record=record, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except WorkflowError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"已撤回公示：{record.decision_no}。")
-    return redirect("enforcement:publicity_list")
+    return post_service(
+        request,
+        record,
+        None,
+        services.publicity_withdraw,
+        f"已撤回公示：{record.decision_no}。",
+        then="enforcement:publicity_list",
+        record=record,
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @require_POST
 @permission_required("enforcement.change_publicityrecord")
 def publicity_publish(request, pk):
     record = get_object_or_404(selectors.publicity_list(request.user), pk=pk)
-    form = forms.PublishForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    else:
-        try:
-            services.publicity_publish(
-                record=record, by=request.user, **form.cleaned_data
-            )
-        except WorkflowError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, f"已公示：{record.decision_no}。")
-    if record.case_id and request.POST.get("next") == "case":
-        return redirect(record.case)
-    return redirect("enforcement:publicity_list")
+    back_to_case = record.case_id and request.POST.get("next") == "case"
+    return post_service(
+        request,
+        record,
+        forms.PublishForm(request.POST),
+        services.publicity_publish,
+        f"已公示：{record.decision_no}。",
+        then=record.case if back_to_case else "enforcement:publicity_list",
+        record=record,
+    )

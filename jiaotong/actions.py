@@ -87,6 +87,29 @@ def action_items(workflow: Workflow, obj, user, *, show_refused: bool = False):
     ]
 
 
+def post_service(
+    request, obj, form, service, success: str | Callable, *, then=None, **kwargs
+):
+    """A small POST form on a detail page that is not a workflow move (an
+    evidence upload, a drafting step, a period extension): validate ``form``
+    (None: no input) → ``service(by=user, **kwargs, **cleaned_data)`` → the
+    refusal or ``success`` (a text, or ``success(cleaned_data)``) as a message →
+    redirect to ``then`` (a URL or object), by default the record."""
+    data = {}
+    if form is not None:
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect(then or obj)
+        data = form.cleaned_data
+    try:
+        service(by=request.user, **kwargs, **data)
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, success(data) if callable(success) else success)
+    return redirect(then or obj)
+
+
 def action_view(workflow: Workflow, fetch: Callable) -> Callable:
     """The POST-only view of every move in ``workflow``: scoped fetch (404) →
     the move's permission (403) → bind its form → call its service → message →

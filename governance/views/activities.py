@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong.actions import post_service
 from jiaotong.web import permission_required, require_permission
 
 from .. import forms, selectors, services
@@ -15,7 +16,6 @@ from .common import (
     detail_context,
     form_page,
     list_page,
-    post_service,
     visible,
 )
 

@@ -72,20 +72,6 @@ def copy_of(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-def post_service(request, obj, form, service, success: str, **kwargs):
-    """A small POST form on a detail page: validate, call one service, report."""
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(obj)
-    try:
-        service(by=request.user, **kwargs, **form.cleaned_data)
-    except (ValidationError, WorkflowError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, success)
-    return redirect(obj)
-
-
 def list_page(request, template, filterset, context=None):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from jiaotong.actions import post_service
 from jiaotong.web import permission_required, require_permission
 
 from .. import forms, selectors, services
@@ -18,7 +19,6 @@ from .common import (
     detail_context,
     form_page,
     list_page,
-    post_service,
     visible,
 )
 
