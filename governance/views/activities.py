@@ -12,8 +12,8 @@ from .. import forms, selectors, services
 from ..filters import CampaignFilter, EducationFilter, TrainingFilter
 from ..models import Campaign, EducationEvent, TrainingSession
 from .common import (
-    copy_of,
     detail_context,
+    edit_page,
     form_page,
     list_page,
     visible,
@@ -54,20 +54,14 @@ def education_create(request):
 
 
 def education_edit(request, pk):
-    event = visible(request, EducationEvent, pk)
-    require_permission(request, "governance.change_educationevent")
-    form = forms.EducationForm(
-        request.POST or None, instance=copy_of(event), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {event.title}",
-        back=event.get_absolute_url(),
-        save=lambda data: services.education_update(
-            event=event, by=request.user, **data
-        ),
-        success="已保存修改。",
+        EducationEvent,
+        pk,
+        forms.EducationForm,
+        services.education_update,
+        "event",
+        title="修改 {obj.title}",
     )
 
 
@@ -119,20 +113,14 @@ def campaign_create(request):
 
 
 def campaign_edit(request, pk):
-    campaign = visible(request, Campaign, pk)
-    require_permission(request, "governance.change_campaign")
-    form = forms.CampaignForm(
-        request.POST or None, instance=copy_of(campaign), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {campaign.title}",
-        back=campaign.get_absolute_url(),
-        save=lambda data: services.campaign_update(
-            campaign=campaign, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Campaign,
+        pk,
+        forms.CampaignForm,
+        services.campaign_update,
+        "campaign",
+        title="修改 {obj.title}",
     )
 
 
@@ -223,20 +211,14 @@ def training_create(request):
 
 
 def training_edit(request, pk):
-    session = visible(request, TrainingSession, pk)
-    require_permission(request, "governance.change_trainingsession")
-    form = forms.TrainingForm(
-        request.POST or None, instance=copy_of(session), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {session.topic}",
-        back=session.get_absolute_url(),
-        save=lambda data: services.training_update(
-            session=session, by=request.user, **data
-        ),
-        success="已保存修改。",
+        TrainingSession,
+        pk,
+        forms.TrainingForm,
+        services.training_update,
+        "session",
+        title="修改 {obj.topic}",
     )
 
 

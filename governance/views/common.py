@@ -100,6 +100,23 @@ def form_page(request, form, *, title, back, save, success: str):
     )
 
 
+def edit_page(request, model, pk, form_class, service, keyword: str, *, title: str):
+    """A register row's edit page: scoped fetch (404) → change permission (403)
+    → the form on a copy → ``service(<keyword>=row, by=user, **data)``.
+    ``title`` is formatted with the row as ``obj`` (``"修改 {obj.title}"``)."""
+    obj = visible(request, model, pk)
+    require_permission(request, perm(model, "change"))
+    form = form_class(request.POST or None, instance=copy_of(obj), user=request.user)
+    return form_page(
+        request,
+        form,
+        title=title.format(obj=obj),
+        back=obj.get_absolute_url(),
+        save=lambda data: service(**{keyword: obj}, by=request.user, **data),
+        success="已保存修改。",
+    )
+
+
 # one generic action view per register, each fetching the row in the user's scope
 ACTION_VIEWS = {
     register: actions.action_view(

@@ -15,8 +15,8 @@ from ..filters import DocumentFilter
 from ..models import DraftingStepKind, NormativeDocument
 from ..workflow import required_steps
 from .common import (
-    copy_of,
     detail_context,
+    edit_page,
     form_page,
     list_page,
     visible,
@@ -96,20 +96,14 @@ def document_register(request):
 
 
 def document_edit(request, pk):
-    document = visible(request, NormativeDocument, pk)
-    require_permission(request, CHANGE)
-    form = forms.DocumentForm(
-        request.POST or None, instance=copy_of(document), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {document.title}",
-        back=document.get_absolute_url(),
-        save=lambda data: services.document_update(
-            document=document, by=request.user, **data
-        ),
-        success="已保存修改。",
+        NormativeDocument,
+        pk,
+        forms.DocumentForm,
+        services.document_update,
+        "document",
+        title="修改 {obj.title}",
     )
 
 

@@ -4,12 +4,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from jiaotong.web import permission_required, require_permission
+from jiaotong.web import permission_required
 
 from .. import forms, selectors, services
 from ..filters import MediationFilter, PetitionFilter
 from ..models import Mediation, Petition
-from .common import copy_of, detail_context, form_page, list_page, visible
+from .common import detail_context, edit_page, form_page, list_page, visible
 
 
 @require_GET
@@ -44,20 +44,14 @@ def mediation_create(request):
 
 
 def mediation_edit(request, pk):
-    mediation = visible(request, Mediation, pk)
-    require_permission(request, "governance.change_mediation")
-    form = forms.MediationEditForm(
-        request.POST or None, instance=copy_of(mediation), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改调解案件 {mediation.number}",
-        back=mediation.get_absolute_url(),
-        save=lambda data: services.mediation_update(
-            mediation=mediation, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Mediation,
+        pk,
+        forms.MediationEditForm,
+        services.mediation_update,
+        "mediation",
+        title="修改调解案件 {obj.number}",
     )
 
 
@@ -93,18 +87,12 @@ def petition_create(request):
 
 
 def petition_edit(request, pk):
-    petition = visible(request, Petition, pk)
-    require_permission(request, "governance.change_petition")
-    form = forms.PetitionEditForm(
-        request.POST or None, instance=copy_of(petition), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改信访 {petition.number}",
-        back=petition.get_absolute_url(),
-        save=lambda data: services.petition_update(
-            petition=petition, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Petition,
+        pk,
+        forms.PetitionEditForm,
+        services.petition_update,
+        "petition",
+        title="修改信访 {obj.number}",
     )

@@ -14,8 +14,8 @@ from .. import forms, selectors, services
 from ..filters import SuggestionFilter
 from ..models import Suggestion
 from .common import (
-    copy_of,
     detail_context,
+    edit_page,
     form_page,
     list_page,
     visible,
@@ -66,20 +66,14 @@ def suggestion_create(request):
 
 
 def suggestion_edit(request, pk):
-    suggestion = visible(request, Suggestion, pk)
-    require_permission(request, CHANGE)
-    form = forms.SuggestionEditForm(
-        request.POST or None, instance=copy_of(suggestion), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改建议提案 {suggestion.number}",
-        back=suggestion.get_absolute_url(),
-        save=lambda data: services.suggestion_update(
-            suggestion=suggestion, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Suggestion,
+        pk,
+        forms.SuggestionEditForm,
+        services.suggestion_update,
+        "suggestion",
+        title="修改建议提案 {obj.number}",
     )
 
 
