@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from jiaotong.inputs import FilterSet
+from jiaotong.filters import SearchFilterSet
 from jiaotong.models import Matter
 from jiaotong.registry.models import PowerType
 
@@ -14,7 +14,7 @@ from .models import CaseSource, Outcome, PenaltyCase, Procedure
 CLOCK_CHOICES = (("red", "已超期"), ("yellow", "临近期限（15日内）"))
 
 
-class CaseFilter(FilterSet):
+class CaseFilter(SearchFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="案件编号/当事人/车牌",
@@ -59,21 +59,8 @@ class CaseFilter(FilterSet):
             "year",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
+    def search_condition(self, value: str) -> Q:
+        return (
             Q(number__icontains=value)
             | Q(party_name__icontains=value)
             | Q(plate__icontains=value.upper())

@@ -65,7 +65,10 @@ def _discretion_field():
 
 
 class MoveForm(forms.Form):
-    """A workflow move's form; ``case`` lets a form fit its choices to the case."""
+    """A workflow move's form; ``case`` lets a form fit its choices to the case
+    (``Transition.get_form`` passes it, see ``record_kwarg``)."""
+
+    record_kwarg = "case"
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

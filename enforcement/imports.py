@@ -93,14 +93,8 @@ class CaseImporter(Importer):
         "closed_at": "结案日期",
     }
 
-    def __init__(self, *, by):
-        super().__init__(by=by)
-        self._matters: dict[str, Matter | None] = {}
-
     def _matter(self, code: str) -> Matter | None:
-        if code not in self._matters:
-            self._matters[code] = Matter.objects.filter(code=code).first()
-        return self._matters[code]
+        return self.find(Matter, code=code)
 
     def check_row(self, row) -> None:
         matter = self._matter(row["违法行为事项编码"])

@@ -27,7 +27,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/extend/", views.case_extend, name="case_extend"),
     path("<int:pk>/copy/", views.case_file_copy, name="case_file_copy"),
-    path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
+    path("<int:pk>/do/<slug:action>/", views.case_action, name="case_action"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("<int:pk>/print/<slug:document>/", views.case_print, name="case_print"),
     path(

@@ -4,15 +4,22 @@ is a POST that calls one service; scope comes from ``visible_to``."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong import actions
+from jiaotong.actions import error_text, post_service
 from jiaotong.validators import mask_id_number
+from jiaotong.web import (
+    add_service_errors,
+    form_errors,
+    permission_required,
+    stored_file_response,
+)
 from jiaotong.workflow import WorkflowError
 
 from . import forms, rules, selectors, services
@@ -24,11 +31,6 @@ PAGE_SIZE = 25
 VIEW = "enforcement.view_penaltycase"
 
 
-def _require(request, perm):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _visible_case(request, pk) -> PenaltyCase:
     return get_object_or_404(
         PenaltyCase.objects.visible_to(request.user).select_related(
@@ -38,36 +40,12 @@ def _visible_case(request, pk) -> PenaltyCase:
     )
 
 
-def _error_text(exc) -> str:
-    if isinstance(exc, WorkflowError):
-        return exc.message
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
-
-
-def _form_errors(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
-    return "；".join(parts)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # --- Lists ----------------------------------------------------------------------
 
 
 @require_GET
+@permission_required(VIEW)
 def case_list(request):
-    _require(request, VIEW)
     case_filter = CaseFilter(request.GET, queryset=selectors.case_list(request.user))
     page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -78,8 +56,8 @@ def case_list(request):
 
 
 @require_GET
+@permission_required("enforcement.review_penaltycase")
 def review_queue(request):
-    _require(request, "enforcement.review_penaltycase")
     page = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -91,8 +69,8 @@ def review_queue(request):
 
 
 @require_GET
+@permission_required("enforcement.view_officer")
 def officer_list(request):
-    _require(request, "enforcement.view_officer")
     return render(
         request,
         "enforcement/officer_list.html",
@@ -104,23 +82,24 @@ def officer_list(request):
 
 
 @require_POST
+@permission_required("enforcement.change_officer")
 def officer_flag(request, pk):
-    _require(request, "enforcement.change_officer")
     officer = get_object_or_404(Officer.objects.visible_to(request.user), pk=pk)
-    try:
-        services.officer_flag_departure(
-            officer=officer, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已将{officer}标记为待注销。")
-    return redirect("enforcement:officer_list")
+    return post_service(
+        request,
+        officer,
+        None,
+        services.officer_flag_departure,
+        f"已将{officer}标记为待注销。",
+        then="enforcement:officer_list",
+        officer=officer,
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @require_GET
+@permission_required("enforcement.view_publicityrecord")
 def publicity_list(request):
-    _require(request, "enforcement.view_publicityrecord")
     records = selectors.publicity_list(request.user)
     state = request.GET.get("state")
     if state in ("pending", "overdue"):
@@ -141,10 +120,10 @@ def publicity_list(request):
 
 
 @require_GET
+@permission_required("enforcement.add_penaltycase")
 def clue_list(request):
     """投诉举报线索: complaint and report tickets dispatched to the officer's unit,
     each with the cases already opened from it."""
-    _require(request, "enforcement.add_penaltycase")
     tickets = (
         selectors.complaint_tickets(request.user)
         .select_related("enterprise", "unit")
@@ -177,8 +156,8 @@ def _ticket_initial(request, ticket_pk) -> tuple[object, dict]:
     return ticket, initial
 
 
+@permission_required("enforcement.add_penaltycase")
 def case_create(request):
-    _require(request, "enforcement.add_penaltycase")
     ticket, initial = None, {}
     if request.GET.get("ticket") or request.POST.get("ticket"):
         ticket, initial = _ticket_initial(
@@ -191,7 +170,7 @@ def case_create(request):
                 by=request.user, source_ticket=ticket, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "案件已登记，请核对后立案。")
             return redirect(case)
@@ -202,8 +181,8 @@ def case_create(request):
     )
 
 
+@permission_required("enforcement.change_penaltycase")
 def case_edit(request, pk):
-    _require(request, "enforcement.change_penaltycase")
     case = _visible_case(request, pk)
     initial = {
         **{name: getattr(case, name) for name in services.CASE_FIELDS},
@@ -215,9 +194,9 @@ def case_edit(request, pk):
         try:
             services.case_update(case=case, by=request.user, **form.cleaned_data)
         except WorkflowError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, error_text(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(case)
@@ -227,42 +206,11 @@ def case_edit(request, pk):
 # --- The case page and its moves ------------------------------------------------------
 
 
-def _initial(case: PenaltyCase, action: str) -> dict:
-    """A move's form starts from what the case already records."""
-    if action == "conclude_investigation":
-        return {
-            "penalty_types": case.penalty_type_list,
-            "fine": case.fine,
-            "legal_basis": case.legal_basis,
-            "discretion_item": case.discretion_item,
-            "discretion_departure_reason": case.discretion_departure_reason,
-            "is_complex": case.is_complex,
-        }
-    if action == "execute":
-        return {"paid_amount": case.fine}
-    return {}
-
-
 def _party_code(case: PenaltyCase) -> str:
     """Natural persons' ID numbers are masked (PIPL); credit codes are public."""
     if case.party_type == "自然人":
         return mask_id_number(case.party_id_number)
     return case.party_id_number
-
-
-def _moves(case: PenaltyCase, user) -> list[dict]:
-    """The moves this user may make now, each with its (unbound) form."""
-    moves = []
-    for name in CASE_WORKFLOW.allowed_actions(case, user):
-        move = CASE_WORKFLOW[name]
-        form_class = import_string(move.form) if move.form else None
-        form = (
-            form_class(prefix=name, initial=_initial(case, name), case=case)
-            if form_class
-            else None
-        )
-        moves.append({"name": name, "move": move, "form": form})
-    return moves
 
 
 def _controls(case: PenaltyCase, user) -> dict:
@@ -274,7 +222,7 @@ def _controls(case: PenaltyCase, user) -> dict:
         "enforcement.decide_penaltycase"
     )
     return {
-        "actions": _moves(case, user),
+        "actions": actions.action_items(CASE_WORKFLOW, case, user),
         "decide_refusal": CASE_WORKFLOW.refusal(case, "decide", user)
         if may_decide
         else None,
@@ -313,70 +261,44 @@ def case_detail(request, pk):
     return render(request, "enforcement/case_detail.html", context)
 
 
-@require_POST
-def case_act(request, pk, action):
-    """The one view behind every move of the table: scoped fetch → permission →
-    bind the move's form → its service → message → back to the case."""
-    case = _visible_case(request, pk)
-    if action not in CASE_WORKFLOW:
-        raise Http404
-    move = CASE_WORKFLOW[action]
-    if not request.user.has_perm(move.permission):
-        raise PermissionDenied
-    form_class = import_string(move.form) if move.form else None
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST, prefix=action, case=case)
-        if not form.is_valid():
-            messages.error(request, _form_errors(form))
-            return redirect(case)
-        data = form.cleaned_data
-    try:
-        case = move.get_service()(case=case, by=request.user, **data)
-    except (WorkflowError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, move.done.format(obj=case))
-    return redirect(case)
+case_action = actions.action_view(CASE_WORKFLOW, _visible_case)
 
 
 @require_POST
+@permission_required("enforcement.change_penaltycase")
 def case_file_copy(request, pk):
-    _require(request, "enforcement.change_penaltycase")
     case = _visible_case(request, pk)
-    try:
-        services.case_file_copy(case=case, by=request.user)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已将当场处罚决定书备案。")
-    return redirect(case)
+    return post_service(
+        request,
+        case,
+        None,
+        services.case_file_copy,
+        "已将当场处罚决定书备案。",
+        case=case,
+    )
 
 
 @require_POST
+@permission_required("enforcement.approve_extension")
 def case_extend(request, pk):
-    _require(request, "enforcement.approve_extension")
     case = _visible_case(request, pk)
-    form = forms.ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(case)
-    try:
-        services.case_extend(case=case, by=request.user, **form.cleaned_data)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已批准延长{form.cleaned_data['days']}天。")
-    return redirect(case)
+    return post_service(
+        request,
+        case,
+        forms.ExtendForm(request.POST),
+        services.case_extend,
+        lambda data: f"已批准延长{data['days']}天。",
+        case=case,
+    )
 
 
 @require_POST
+@permission_required("enforcement.add_evidence")
 def evidence_add(request, pk):
-    _require(request, "enforcement.add_evidence")
     case = _visible_case(request, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect(case)
     try:
         evidence = services.evidence_add(
@@ -387,29 +309,27 @@ def evidence_add(request, pk):
             upload=form.cleaned_data["file"],
         )
     except (WorkflowError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已上传证据「{evidence.title}」。")
     return redirect(case)
 
 
 @require_GET
+@permission_required("enforcement.view_evidence")
 def evidence_download(request, pk, evidence_pk):
     """Evidence is served only through this view, to those who see the case."""
-    _require(request, "enforcement.view_evidence")
     case = _visible_case(request, pk)
     evidence = get_object_or_404(case.evidence.all(), pk=evidence_pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("证据文件不存在。") from exc
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(
+        evidence.file, filename=evidence.original_name, missing="证据文件"
+    )
 
 
 @require_POST
+@permission_required("enforcement.view_publicityrecord")
 def publicity_export(request):
     """Queue the publicity batch file; the job page shows its progress."""
-    _require(request, "enforcement.view_publicityrecord")
     from .exports import publicity_batch_start
 
     job = publicity_batch_start(
@@ -470,36 +390,32 @@ def case_print(request, pk, document):
 
 
 @require_POST
+@permission_required("enforcement.change_publicityrecord")
 def publicity_withdraw(request, pk):
-    _require(request, "enforcement.change_publicityrecord")
     record = get_object_or_404(selectors.publicity_list(request.user), pk=pk)
-    try:
-        services.publicity_withdraw(
-            record=record, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已撤回公示：{record.decision_no}。")
-    return redirect("enforcement:publicity_list")
+    return post_service(
+        request,
+        record,
+        None,
+        services.publicity_withdraw,
+        f"已撤回公示：{record.decision_no}。",
+        then="enforcement:publicity_list",
+        record=record,
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @require_POST
+@permission_required("enforcement.change_publicityrecord")
 def publicity_publish(request, pk):
-    _require(request, "enforcement.change_publicityrecord")
     record = get_object_or_404(selectors.publicity_list(request.user), pk=pk)
-    form = forms.PublishForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            services.publicity_publish(
-                record=record, by=request.user, **form.cleaned_data
-            )
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已公示：{record.decision_no}。")
-    if record.case_id and request.POST.get("next") == "case":
-        return redirect(record.case)
-    return redirect("enforcement:publicity_list")
+    back_to_case = record.case_id and request.POST.get("next") == "case"
+    return post_service(
+        request,
+        record,
+        forms.PublishForm(request.POST),
+        services.publicity_publish,
+        f"已公示：{record.decision_no}。",
+        then=record.case if back_to_case else "enforcement:publicity_list",
+        record=record,
+    )

@@ -72,6 +72,22 @@ def _hearing_record_guard(case, user) -> str | None:
     return None
 
 
+def _conclude_initial(case) -> dict:
+    """Concluding starts from what the case already proposes."""
+    return {
+        "penalty_types": case.penalty_type_list,
+        "fine": case.fine,
+        "legal_basis": case.legal_basis,
+        "discretion_item": case.discretion_item,
+        "discretion_departure_reason": case.discretion_departure_reason,
+        "is_complex": case.is_complex,
+    }
+
+
+def _execute_initial(case) -> dict:
+    return {"paid_amount": case.fine}
+
+
 def _submit_review_guard(case, user) -> str | None:
     if case.hearings.filter(status__in=["requested", "scheduled"]).exists():
         return "听证尚未举行或放弃，不能送法制审核。"
@@ -133,6 +149,7 @@ CASE_WORKFLOW = Workflow(
             form=FORMS + "ConcludeInvestigationForm",
             done="调查终结，已确定拟处罚意见。",
             guard=_investigation_guard,
+            initial=_conclude_initial,
         ),
         "notify": Transition(
             "事先告知",
@@ -266,6 +283,7 @@ CASE_WORKFLOW = Workflow(
             service=SVC + "case_execute",
             form=FORMS + "ExecuteForm",
             done="已录入执行情况。",
+            initial=_execute_initial,
         ),
         "close": Transition(
             "结案",

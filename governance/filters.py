@@ -4,12 +4,10 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from jiaotong.dates import year_bounds
-from jiaotong.filters import bootstrap_widgets
-from jiaotong.inputs import FilterSet
+from jiaotong.filters import SearchFilterSet
 from jiaotong.registry.models import Industry
 
 from .models import (
@@ -37,25 +35,7 @@ def _in_year(field: str):
     return method
 
 
-class _Base(FilterSet):
-    q = django_filters.CharFilter(method="search", label="搜索")
-    search_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap_widgets(self.form)
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
-
-
-class SuggestionFilter(_Base):
+class SuggestionFilter(SearchFilterSet):
     search_fields = ("number", "title", "proposers", "reply_doc_no")
     kind = django_filters.ChoiceFilter(
         choices=SuggestionKind.choices, empty_label="全部", label="类别"
@@ -87,7 +67,7 @@ class SuggestionFilter(_Base):
         return queryset.due_by(today + dt.timedelta(days=DUE_SOON_DAYS))
 
 
-class DocumentFilter(_Base):
+class DocumentFilter(SearchFilterSet):
     search_fields = ("title", "doc_no")
     status = django_filters.ChoiceFilter(
         choices=NormativeDocument.Status.choices, empty_label="全部", label="状态"
@@ -107,7 +87,7 @@ class DocumentFilter(_Base):
         ).distinct()
 
 
-class MediationFilter(_Base):
+class MediationFilter(SearchFilterSet):
     search_fields = ("number", "applicant", "respondent", "summary")
     status = django_filters.ChoiceFilter(
         choices=Mediation.Status.choices, empty_label="全部", label="状态"
@@ -127,7 +107,7 @@ class MediationFilter(_Base):
         fields = ["q", "status", "industry", "accepted_year"]
 
 
-class PetitionFilter(_Base):
+class PetitionFilter(SearchFilterSet):
     search_fields = ("number", "petitioner", "subject")
     status = django_filters.ChoiceFilter(
         choices=Petition.Status.choices, empty_label="全部", label="状态"
@@ -144,7 +124,7 @@ class PetitionFilter(_Base):
         fields = ["q", "status", "resolved_year"]
 
 
-class EducationFilter(_Base):
+class EducationFilter(SearchFilterSet):
     search_fields = ("title", "laws", "place")
     theme = django_filters.ChoiceFilter(
         choices=EducationEvent.Theme.choices, empty_label="全部", label="主题"
@@ -158,7 +138,7 @@ class EducationFilter(_Base):
         fields = ["q", "theme", "year"]
 
 
-class CampaignFilter(_Base):
+class CampaignFilter(SearchFilterSet):
     search_fields = ("title", "plan")
     year = django_filters.ChoiceFilter(
         choices=YEARS, empty_label="全部", method="by_year", label="年度"
@@ -172,7 +152,7 @@ class CampaignFilter(_Base):
         return queryset.filter(starts_on__year=int(value))
 
 
-class TrainingFilter(_Base):
+class TrainingFilter(SearchFilterSet):
     search_fields = ("topic", "trainer", "place")
     for_enforcement = django_filters.BooleanFilter(
         label="执法人员培训",

@@ -58,15 +58,10 @@ class TicketImporter(Importer):
 
     def __init__(self, *, by):
         super().__init__(by=by)
-        self._enterprises: dict[str, Enterprise | None] = {}
         self._units: dict[str, list[OrgUnit]] = {}
 
     def _enterprise(self, code: str) -> Enterprise | None:
-        if code not in self._enterprises:
-            self._enterprises[code] = Enterprise.objects.filter(
-                credit_code=code
-            ).first()
-        return self._enterprises[code]
+        return self.find(Enterprise, credit_code=code)
 
     def _unit(self, name: str) -> list[OrgUnit]:
         if name not in self._units:

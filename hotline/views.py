@@ -2,17 +2,16 @@
 with its actions, the list, notices and the deadline rules. Thin views: every
 write is a POST that calls one service."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, web
+from jiaotong.discovery import app_hooks
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import OrgUnit
 from jiaotong.roles import ROLE_HOTLINE, ROLE_LEADER, has_role
@@ -187,12 +186,7 @@ def _ticket_sections(ticket, user) -> list[dict]:
     """What other apps record about this ticket (e.g. the penalty cases opened
     from it), contributed through ``AppConfig.ticket_sections(ticket, user)``
     returning ``{"template": ..., ...}`` items, so hotline never imports them."""
-    sections = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "ticket_sections", None)
-        if callable(provider):
-            sections.extend(provider(ticket, user) or [])
-    return sections
+    return app_hooks("ticket_sections", ticket, user)
 
 
 @require_GET
@@ -269,15 +263,11 @@ def attachment_download(request, pk, attachment_pk):
     attachment = get_object_or_404(
         selectors.attachments_for(ticket, request.user), pk=attachment_pk
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return web.stored_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        missing="附件文件",
     )
 
 

@@ -55,22 +55,59 @@ class ReasonForm(forms.Form):
         )
 
 
-def action_items(workflow: Workflow, obj, user) -> list[dict]:
-    """The moves a detail page offers: name, label, unbound form, style. The
-    template builds each URL (``{% url 'hotline:ticket_action' obj.pk name %}``)."""
-    items = []
-    for name in workflow.allowed_actions(obj, user):
-        move = workflow[name]
-        items.append(
-            {
-                "name": name,
-                "label": move.label,
-                "form": move.get_form(prefix=name),
-                "style": move.style,
-                "confirm": move.confirm,
-            }
-        )
-    return items
+def _item(workflow: Workflow, obj, name: str, refused: str | None = None) -> dict:
+    move = workflow[name]
+    return {
+        "name": name,
+        "label": move.label,
+        "form": move.get_form(prefix=name, obj=obj),
+        "style": move.style,
+        "confirm": move.confirm,
+        "refused": refused,
+    }
+
+
+def action_items(workflow: Workflow, obj, user, *, show_refused: bool = False):
+    """The moves a detail page offers: name, label, unbound form, style,
+    confirmation. The template builds each URL
+    (``{% url 'hotline:ticket_action' obj.pk name %}``). Moves without a service
+    (made through a page of their own) are not listed.
+
+    ``show_refused``: when no move is open, list the moves the state and the
+    permission allow but a guard refuses right now, each with the guard's
+    reason in ``refused`` (a missing drafting step…) instead of nothing."""
+    names = [n for n in workflow.allowed_actions(obj, user) if workflow[n].service]
+    if names or not show_refused:
+        return [_item(workflow, obj, name) for name in names]
+    state = getattr(obj, workflow.status_field)
+    return [
+        _item(workflow, obj, name, workflow.refusal(obj, name, user))
+        for name, move in workflow.transitions.items()
+        if move.service and state in move.sources and user.has_perm(move.permission)
+    ]
+
+
+def post_service(
+    request, obj, form, service, success: str | Callable, *, then=None, **kwargs
+):
+    """A small POST form on a detail page that is not a workflow move (an
+    evidence upload, a drafting step, a period extension): validate ``form``
+    (None: no input) → ``service(by=user, **kwargs, **cleaned_data)`` → the
+    refusal or ``success`` (a text, or ``success(cleaned_data)``) as a message →
+    redirect to ``then`` (a URL or object), by default the record."""
+    data = {}
+    if form is not None:
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect(then or obj)
+        data = form.cleaned_data
+    try:
+        service(by=request.user, **kwargs, **data)
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, success(data) if callable(success) else success)
+    return redirect(then or obj)
 
 
 def action_view(workflow: Workflow, fetch: Callable) -> Callable:
@@ -82,12 +119,12 @@ def action_view(workflow: Workflow, fetch: Callable) -> Callable:
     @require_POST
     def view(request, pk: int, action: str):
         obj = fetch(request, pk)
-        if action not in workflow:
+        if action not in workflow or not workflow[action].service:
             raise Http404("未知的操作。")
         move = workflow[action]
         if not request.user.has_perm(move.permission):
             raise PermissionDenied
-        form = move.get_form(request.POST, prefix=action)
+        form = move.get_form(request.POST, prefix=action, obj=obj)
         if form is not None and not form.is_valid():
             messages.error(request, form_errors(form))
             return redirect(obj)

@@ -1,9 +1,10 @@
 """What base.html needs on every page: the navigation a user may use, who they
 are (name, unit, roles) and the county. Computed once per request."""
 
-from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
+
+from jiaotong.discovery import app_hooks
 
 from .roles import ALL_ROLES, role_names
 
@@ -17,10 +18,7 @@ def nav_entries() -> list[NavItem]:
     where ``who`` is a set of role names from jiaotong.roles, ``"perm:app.codename"``
     or None (every signed-in user).  A url name that does not resolve is an error
     (system check jiaotong.E001), never a silently missing entry."""
-    entries = []
-    for config in apps.get_app_configs():
-        entries += getattr(config, "nav_items", None) or []
-    return sorted(entries, key=lambda entry: entry[4])
+    return sorted(app_hooks("nav_items"), key=lambda entry: entry[4])
 
 
 def may_see(user, roles: set[str], who) -> bool:

@@ -1,6 +1,9 @@
-"""How every app, the core included, contributes modules such as ``indicators``
-and ``imports`` to the project's two registries (figures, import kinds)."""
+"""How every app, the core included, contributes to the portal without the core
+naming it: modules such as ``indicators`` and ``imports`` to the project's two
+registries (figures, import kinds), and AppConfig hooks (menu entries, home
+queues, enterprise-page sections…) through ``app_hooks``."""
 
+from collections.abc import Iterator
 from importlib import import_module
 from types import ModuleType
 
@@ -27,3 +30,22 @@ def contributed_modules(name: str) -> list[ModuleType]:
         for package in packages
         if module_has_submodule(package, name)
     ]
+
+
+def app_hook_results(name: str, *args) -> Iterator:
+    """Each app's contribution to the hook ``name``, in INSTALLED_APPS order: the
+    result of ``AppConfig.<name>(*args)`` when it is a method, else the
+    attribute's value (``nav_items``). Apps without the hook, or whose hook
+    returns None, contribute nothing."""
+    for config in apps.get_app_configs():
+        hook = getattr(config, name, None)
+        value = hook(*args) if callable(hook) else hook
+        if value is not None:
+            yield value
+
+
+def app_hooks(name: str, *args) -> list:
+    """Every app's items for the hook ``name`` as one list (each hook returns a
+    list of items): ``app_hooks("home_queues", user)``. The hooks an app may
+    define are listed in docs/new-app.md."""
+    return [item for value in app_hook_results(name, *args) for item in value]

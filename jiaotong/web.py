@@ -6,7 +6,8 @@ writes the audit trail, whose pages use these helpers)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required as _django_perm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 
 
 def permission_required(*perms: str):
@@ -37,3 +38,26 @@ def add_service_errors(
     for name, errors in error.error_dict.items():
         name = (aliases or {}).get(name, name)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def require_permission(request, *perms: str) -> None:
+    """``permission_required`` inside a view, for record pages that must answer
+    404 for a record outside the user's scope before they answer 403 (the
+    record's existence is not disclosed): fetch in scope first, then this."""
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+def stored_file_response(
+    file, *, filename: str, content_type: str | None = None, missing: str = "文件"
+) -> FileResponse:
+    """A stored upload (attachment, evidence) as a download under its original
+    name; 404 naming ``missing`` when the file is gone from storage. The caller
+    has already checked that the user may see its record."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(f"{missing}不存在。") from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )

@@ -80,15 +80,30 @@ class Transition:
     system: bool = False  # a beat task may make the move with ``by=None``
     # keyword arguments for ``form`` (a shared form's label, field name…)
     form_kwargs: dict[str, Any] = field(default_factory=dict, compare=False)
+    # ``initial(obj)``: the unbound form's starting values from the record
+    # (the fine already proposed, the amount to collect…)
+    initial: Callable[[Any], dict] | None = field(default=None, compare=False)
 
     def get_service(self) -> Callable[..., Any]:
         return import_string(self.service)
 
-    def get_form(self, data=None, *, prefix: str = ""):
-        """The move's form, bound to ``data`` when given, or None."""
+    def get_form(self, data=None, *, prefix: str = "", obj=None):
+        """The move's form, bound to ``data`` when given, or None.
+
+        A form class that needs the record (to fit its choices to it) names the
+        keyword it takes it by in ``record_kwarg`` (``record_kwarg = "case"``);
+        it then receives ``obj``. An unbound form starts from ``initial(obj)``.
+        """
         if not self.form:
             return None
-        return import_string(self.form)(data, prefix=prefix or None, **self.form_kwargs)
+        form_class = import_string(self.form)
+        kwargs = dict(self.form_kwargs)
+        record_kwarg = getattr(form_class, "record_kwarg", "")
+        if record_kwarg:
+            kwargs[record_kwarg] = obj
+        if data is None and obj is not None and self.initial is not None:
+            kwargs["initial"] = self.initial(obj)
+        return form_class(data, prefix=prefix or None, **kwargs)
 
 
 @dataclass(frozen=True)

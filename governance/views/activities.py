@@ -5,16 +5,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong.actions import post_service
+from jiaotong.web import permission_required, require_permission
+
 from .. import forms, selectors, services
 from ..filters import CampaignFilter, EducationFilter, TrainingFilter
 from ..models import Campaign, EducationEvent, TrainingSession
 from .common import (
-    copy_of,
     detail_context,
+    edit_page,
     form_page,
     list_page,
-    post_service,
-    require,
     visible,
 )
 
@@ -22,8 +23,8 @@ from .common import (
 
 
 @require_GET
+@permission_required("governance.view_educationevent")
 def education_list(request):
-    require(request, "governance.view_educationevent")
     rows = selectors.education_list(request.user)
     return list_page(
         request,
@@ -39,8 +40,8 @@ def education_detail(request, pk):
     return render(request, "governance/education_detail.html", context)
 
 
+@permission_required("governance.add_educationevent")
 def education_create(request):
-    require(request, "governance.add_educationevent")
     form = forms.EducationForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -53,20 +54,14 @@ def education_create(request):
 
 
 def education_edit(request, pk):
-    event = visible(request, EducationEvent, pk)
-    require(request, "governance.change_educationevent")
-    form = forms.EducationForm(
-        request.POST or None, instance=copy_of(event), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {event.title}",
-        back=event.get_absolute_url(),
-        save=lambda data: services.education_update(
-            event=event, by=request.user, **data
-        ),
-        success="已保存修改。",
+        EducationEvent,
+        pk,
+        forms.EducationForm,
+        services.education_update,
+        "event",
+        title="修改 {obj.title}",
     )
 
 
@@ -74,8 +69,8 @@ def education_edit(request, pk):
 
 
 @require_GET
+@permission_required("governance.view_campaign")
 def campaign_list(request):
-    require(request, "governance.view_campaign")
     rows = selectors.campaign_list(request.user)
     return list_page(
         request,
@@ -104,8 +99,8 @@ def campaign_detail(request, pk):
     return render(request, "governance/campaign_detail.html", context)
 
 
+@permission_required("governance.add_campaign")
 def campaign_create(request):
-    require(request, "governance.add_campaign")
     form = forms.CampaignForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -118,27 +113,21 @@ def campaign_create(request):
 
 
 def campaign_edit(request, pk):
-    campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
-    form = forms.CampaignForm(
-        request.POST or None, instance=copy_of(campaign), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {campaign.title}",
-        back=campaign.get_absolute_url(),
-        save=lambda data: services.campaign_update(
-            campaign=campaign, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Campaign,
+        pk,
+        forms.CampaignForm,
+        services.campaign_update,
+        "campaign",
+        title="修改 {obj.title}",
     )
 
 
 @require_POST
 def campaign_activity_add(request, pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     form = forms.CampaignActivityForm(request.POST, prefix="activity")
     return post_service(
         request,
@@ -153,7 +142,7 @@ def campaign_activity_add(request, pk):
 @require_POST
 def campaign_issue_add(request, pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     form = forms.CampaignIssueForm(request.POST, prefix="issue")
     return post_service(
         request,
@@ -168,7 +157,7 @@ def campaign_issue_add(request, pk):
 @require_POST
 def campaign_issue_rectify(request, pk, issue_pk):
     campaign = visible(request, Campaign, pk)
-    require(request, "governance.change_campaign")
+    require_permission(request, "governance.change_campaign")
     issue = get_object_or_404(campaign.issues, pk=issue_pk)
     form = forms.IssueRectifyForm(request.POST, prefix="rectify")
     return post_service(
@@ -185,8 +174,8 @@ def campaign_issue_rectify(request, pk, issue_pk):
 
 
 @require_GET
+@permission_required("governance.view_trainingsession")
 def training_list(request):
-    require(request, "governance.view_trainingsession")
     rows = selectors.training_list(request.user)
     return list_page(
         request,
@@ -208,8 +197,8 @@ def training_detail(request, pk):
     return render(request, "governance/training_detail.html", context)
 
 
+@permission_required("governance.add_trainingsession")
 def training_create(request):
-    require(request, "governance.add_trainingsession")
     form = forms.TrainingForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -222,27 +211,21 @@ def training_create(request):
 
 
 def training_edit(request, pk):
-    session = visible(request, TrainingSession, pk)
-    require(request, "governance.change_trainingsession")
-    form = forms.TrainingForm(
-        request.POST or None, instance=copy_of(session), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {session.topic}",
-        back=session.get_absolute_url(),
-        save=lambda data: services.training_update(
-            session=session, by=request.user, **data
-        ),
-        success="已保存修改。",
+        TrainingSession,
+        pk,
+        forms.TrainingForm,
+        services.training_update,
+        "session",
+        title="修改 {obj.topic}",
     )
 
 
 def training_attendance(request, pk):
     """Take attendance from the staff list (checkboxes grouped by unit)."""
     session = visible(request, TrainingSession, pk)
-    require(request, "governance.change_trainingsession")
+    require_permission(request, "governance.change_trainingsession")
     present = list(session.attendances.all())
     initial = {
         "users": [a.user_id for a in present if a.user_id],

@@ -4,12 +4,20 @@ page, the generic workflow action and attachments."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong import actions
+from jiaotong.actions import error_text
+from jiaotong.web import (
+    add_service_errors,
+    form_errors,
+    require_permission,
+    stored_file_response,
+)
 from jiaotong.workflow import WorkflowError
 
 from .. import forms, selectors, services
@@ -47,11 +55,6 @@ ATTACHMENT_OWNERS = {
 }
 
 
-def require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 def perm(model, verb: str) -> str:
     return f"governance.{verb}_{model._meta.model_name}"
 
@@ -69,35 +72,6 @@ def copy_of(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-def post_service(request, obj, form, service, success: str, **kwargs):
-    """A small POST form on a detail page: validate, call one service, report."""
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(obj)
-    try:
-        service(by=request.user, **kwargs, **form.cleaned_data)
-    except (ValidationError, WorkflowError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, success)
-    return redirect(obj)
-
-
-def error_text(exc) -> str:
-    if isinstance(exc, WorkflowError):
-        return exc.message
-    return "；".join(exc.messages)
-
-
-def form_errors(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = "；".join(errors)
-        parts.append(f"{label}：{text}" if label else text)
-    return "；".join(parts)
-
-
 def list_page(request, template, filterset, context=None):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -112,10 +86,8 @@ def form_page(request, form, *, title, back, save, success: str):
         try:
             obj = save(form.cleaned_data)
         except (ValidationError, WorkflowError) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    target = field if field in form.fields else None
-                    form.add_error(target, errors)
+            if isinstance(exc, ValidationError):
+                add_service_errors(form, exc)
             else:
                 form.add_error(None, error_text(exc))
         else:
@@ -128,57 +100,38 @@ def form_page(request, form, *, title, back, save, success: str):
     )
 
 
-def workflow_actions(obj, workflow, user, register: str) -> list[dict]:
-    """The moves the detail page offers, each with its (unbound) form. When
-    none is open, the moves a guard refuses right now (a missing drafting
-    step…) are shown with the guard's reason instead of a button."""
-    actions = []
-    state = getattr(obj, workflow.status_field)
-    for name, move in workflow.transitions.items():
-        if not move.service:  # made through its own form (a clean-up review)
-            continue
-        if state not in move.sources or not user.has_perm(move.permission):
-            continue
-        actions.append(
-            {
-                "name": name,
-                "label": move.label,
-                "form": move.get_form(prefix=name),
-                "confirm": move.confirm,
-                "style": move.style,
-                "register": register,
-                "refused": workflow.refusal(obj, name, user),
-            }
-        )
-    if any(not action["refused"] for action in actions):
-        return [action for action in actions if not action["refused"]]
-    return actions
-
-
-@require_POST
-def record_action(request, register, pk, action):
-    """Perform one workflow move on a register row (the generic action view)."""
-    if register not in WORKFLOWS:
-        raise Http404
-    model, workflow = WORKFLOWS[register]
+def edit_page(request, model, pk, form_class, service, keyword: str, *, title: str):
+    """A register row's edit page: scoped fetch (404) → change permission (403)
+    → the form on a copy → ``service(<keyword>=row, by=user, **data)``.
+    ``title`` is formatted with the row as ``obj`` (``"修改 {obj.title}"``)."""
     obj = visible(request, model, pk)
-    if action not in workflow or not workflow[action].service:
+    require_permission(request, perm(model, "change"))
+    form = form_class(request.POST or None, instance=copy_of(obj), user=request.user)
+    return form_page(
+        request,
+        form,
+        title=title.format(obj=obj),
+        back=obj.get_absolute_url(),
+        save=lambda data: service(**{keyword: obj}, by=request.user, **data),
+        success="已保存修改。",
+    )
+
+
+# one generic action view per register, each fetching the row in the user's scope
+ACTION_VIEWS = {
+    register: actions.action_view(
+        workflow, lambda request, pk, model=model: visible(request, model, pk)
+    )
+    for register, (model, workflow) in WORKFLOWS.items()
+}
+
+
+def record_action(request, register, pk, action):
+    """Every register's moves under one URL pattern: the register's own
+    ``actions.action_view`` (scoped fetch, permission, form, service, message)."""
+    if register not in ACTION_VIEWS:
         raise Http404
-    move = workflow[action]
-    form = move.get_form(request.POST, prefix=action)
-    if form is not None and not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(obj)
-    data = {
-        k: v for k, v in (form.cleaned_data if form else {}).items() if v is not None
-    }
-    try:
-        obj = move.get_service()(**{workflow.object_name: obj}, by=request.user, **data)
-    except (ValidationError, WorkflowError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, move.done.format(obj=obj))
-    return redirect(obj)
+    return ACTION_VIEWS[register](request, pk=pk, action=action)
 
 
 @require_POST
@@ -187,7 +140,7 @@ def attachment_upload(request, register, pk):
         raise Http404
     model = ATTACHMENT_OWNERS[register]
     owner = visible(request, model, pk)
-    require(request, perm(model, "change"))
+    require_permission(request, perm(model, "change"))
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_errors(form))
@@ -216,15 +169,11 @@ def attachment_download(request, pk):
         or not type(owner).objects.visible_to(request.user).filter(pk=owner.pk).exists()
     ):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件文件不存在。") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        missing="附件文件",
     )
 
 
@@ -246,5 +195,7 @@ def detail_context(request, obj, register: str, **extra) -> dict:
         )
     if register in WORKFLOWS:
         workflow = WORKFLOWS[register][1]
-        context["actions"] = workflow_actions(obj, workflow, request.user, register)
+        context["actions"] = actions.action_items(
+            workflow, obj, request.user, show_refused=True
+        )
     return context

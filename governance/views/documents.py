@@ -7,17 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from jiaotong.actions import post_service
+from jiaotong.web import permission_required, require_permission
+
 from .. import forms, selectors, services
 from ..filters import DocumentFilter
 from ..models import DraftingStepKind, NormativeDocument
 from ..workflow import required_steps
 from .common import (
-    copy_of,
     detail_context,
+    edit_page,
     form_page,
     list_page,
-    post_service,
-    require,
     visible,
 )
 
@@ -28,8 +29,8 @@ S = NormativeDocument.Status
 
 
 @require_GET
+@permission_required(VIEW)
 def document_list(request):
-    require(request, VIEW)
     rows = selectors.document_list(request.user)
     return list_page(
         request,
@@ -68,8 +69,8 @@ def document_detail(request, pk):
     return render(request, "governance/document_detail.html", context)
 
 
+@permission_required(ADD)
 def document_create(request):
-    require(request, ADD)
     form = forms.DocumentForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -81,8 +82,8 @@ def document_create(request):
     )
 
 
+@permission_required(ADD)
 def document_register(request):
-    require(request, ADD)
     form = forms.DocumentRegisterForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -95,27 +96,21 @@ def document_register(request):
 
 
 def document_edit(request, pk):
-    document = visible(request, NormativeDocument, pk)
-    require(request, CHANGE)
-    form = forms.DocumentForm(
-        request.POST or None, instance=copy_of(document), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改 {document.title}",
-        back=document.get_absolute_url(),
-        save=lambda data: services.document_update(
-            document=document, by=request.user, **data
-        ),
-        success="已保存修改。",
+        NormativeDocument,
+        pk,
+        forms.DocumentForm,
+        services.document_update,
+        "document",
+        title="修改 {obj.title}",
     )
 
 
 @require_POST
 def document_step(request, pk):
     document = visible(request, NormativeDocument, pk)
-    require(request, CHANGE)
+    require_permission(request, CHANGE)
     form = forms.DraftingStepForm(request.POST, prefix="step")
     return post_service(
         request,
@@ -130,7 +125,7 @@ def document_step(request, pk):
 @require_POST
 def document_file(request, pk):
     document = visible(request, NormativeDocument, pk)
-    require(request, CHANGE)
+    require_permission(request, CHANGE)
     form = forms.DocumentFileForm(request.POST, prefix="file")
     return post_service(
         request,
@@ -145,7 +140,7 @@ def document_file(request, pk):
 @require_POST
 def document_review(request, pk):
     document = visible(request, NormativeDocument, pk)
-    require(request, CHANGE)
+    require_permission(request, CHANGE)
     form = forms.DocumentReviewForm(request.POST, prefix="review")
     return post_service(
         request,

@@ -4,15 +4,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from jiaotong.web import permission_required
+
 from .. import forms, selectors, services
 from ..filters import MediationFilter, PetitionFilter
 from ..models import Mediation, Petition
-from .common import copy_of, detail_context, form_page, list_page, require, visible
+from .common import detail_context, edit_page, form_page, list_page, visible
 
 
 @require_GET
+@permission_required("governance.view_mediation")
 def mediation_list(request):
-    require(request, "governance.view_mediation")
     rows = selectors.mediation_list(request.user)
     return list_page(
         request,
@@ -28,8 +30,8 @@ def mediation_detail(request, pk):
     return render(request, "governance/mediation_detail.html", context)
 
 
+@permission_required("governance.add_mediation")
 def mediation_create(request):
-    require(request, "governance.add_mediation")
     form = forms.MediationForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -42,26 +44,20 @@ def mediation_create(request):
 
 
 def mediation_edit(request, pk):
-    mediation = visible(request, Mediation, pk)
-    require(request, "governance.change_mediation")
-    form = forms.MediationEditForm(
-        request.POST or None, instance=copy_of(mediation), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改调解案件 {mediation.number}",
-        back=mediation.get_absolute_url(),
-        save=lambda data: services.mediation_update(
-            mediation=mediation, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Mediation,
+        pk,
+        forms.MediationEditForm,
+        services.mediation_update,
+        "mediation",
+        title="修改调解案件 {obj.number}",
     )
 
 
 @require_GET
+@permission_required("governance.view_petition")
 def petition_list(request):
-    require(request, "governance.view_petition")
     rows = selectors.petition_list(request.user)
     return list_page(
         request,
@@ -77,8 +73,8 @@ def petition_detail(request, pk):
     return render(request, "governance/petition_detail.html", context)
 
 
+@permission_required("governance.add_petition")
 def petition_create(request):
-    require(request, "governance.add_petition")
     form = forms.PetitionForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -91,18 +87,12 @@ def petition_create(request):
 
 
 def petition_edit(request, pk):
-    petition = visible(request, Petition, pk)
-    require(request, "governance.change_petition")
-    form = forms.PetitionEditForm(
-        request.POST or None, instance=copy_of(petition), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改信访 {petition.number}",
-        back=petition.get_absolute_url(),
-        save=lambda data: services.petition_update(
-            petition=petition, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Petition,
+        pk,
+        forms.PetitionEditForm,
+        services.petition_update,
+        "petition",
+        title="修改信访 {obj.number}",
     )

@@ -6,19 +6,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaotong.actions import error_text
+from jiaotong.web import form_errors, permission_required, require_permission
 from jiaotong.workflow import WorkflowError
 
 from .. import forms, selectors, services
 from ..filters import SuggestionFilter
 from ..models import Suggestion
 from .common import (
-    copy_of,
     detail_context,
-    error_text,
-    form_errors,
+    edit_page,
     form_page,
     list_page,
-    require,
     visible,
 )
 
@@ -28,8 +27,8 @@ CHANGE = "governance.change_suggestion"
 
 
 @require_GET
+@permission_required(VIEW)
 def suggestion_list(request):
-    require(request, VIEW)
     rows = selectors.suggestion_list(request.user)
     return list_page(
         request,
@@ -53,8 +52,8 @@ def suggestion_detail(request, pk):
     return render(request, "governance/suggestion_detail.html", context)
 
 
+@permission_required(ADD)
 def suggestion_create(request):
-    require(request, ADD)
     form = forms.SuggestionForm(request.POST or None, user=request.user)
     return form_page(
         request,
@@ -67,27 +66,21 @@ def suggestion_create(request):
 
 
 def suggestion_edit(request, pk):
-    suggestion = visible(request, Suggestion, pk)
-    require(request, CHANGE)
-    form = forms.SuggestionEditForm(
-        request.POST or None, instance=copy_of(suggestion), user=request.user
-    )
-    return form_page(
+    return edit_page(
         request,
-        form,
-        title=f"修改建议提案 {suggestion.number}",
-        back=suggestion.get_absolute_url(),
-        save=lambda data: services.suggestion_update(
-            suggestion=suggestion, by=request.user, **data
-        ),
-        success="已保存修改。",
+        Suggestion,
+        pk,
+        forms.SuggestionEditForm,
+        services.suggestion_update,
+        "suggestion",
+        title="修改建议提案 {obj.number}",
     )
 
 
 @require_POST
 def suggestion_contact_add(request, pk):
     suggestion = visible(request, Suggestion, pk)
-    require(request, CHANGE)
+    require_permission(request, CHANGE)
     form = forms.ContactForm(request.POST, prefix="contact")
     if not form.is_valid():
         messages.error(request, form_errors(form))

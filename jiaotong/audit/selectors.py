@@ -8,6 +8,8 @@ from pathlib import Path
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
+from jiaotong.discovery import app_hook_results
+
 from .labels import ACTION_LABELS
 
 
@@ -15,10 +17,8 @@ def action_labels() -> dict[str, str]:
     """Audit action -> Chinese label: the core's, then each app's
     ``AppConfig.audit_labels()`` (built from its own transition table)."""
     labels = dict(ACTION_LABELS)
-    for config in apps.get_app_configs():
-        hook = getattr(config, "audit_labels", None)
-        if callable(hook):
-            labels.update(hook())
+    for app_labels in app_hook_results("audit_labels"):
+        labels.update(app_labels)
     return labels
 
 

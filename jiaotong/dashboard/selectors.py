@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.utils import timezone
 
+from jiaotong.discovery import app_hooks
 from jiaotong.metrics.registry import catalog, compute_all, registered
 
 from .cache import cached
@@ -27,20 +27,12 @@ from .cache import cached
 NOT_IMPLEMENTED = "该指标所属业务模块尚未上线，暂无数据。"
 
 
-def _hooks(name: str):
-    for config in apps.get_app_configs():
-        hook = getattr(config, name, None)
-        if callable(hook):
-            yield hook
-
-
 def record_years() -> list[int]:
     """Years with records in any app, newest first (this year if none)."""
 
     def compute():
         years: set[int] = set()
-        for hook in _hooks("record_years"):
-            years |= set(hook())
+        years.update(app_hooks("record_years"))
         return sorted(years, reverse=True)
 
     return cached("years", 0, None, compute) or [timezone.localdate().year]
@@ -170,22 +162,20 @@ def charts(year: int, org) -> list[dict]:
         "charts",
         year,
         org,
-        lambda: [
-            chart for hook in _hooks("dashboard_charts") for chart in hook(year, org)
-        ],
+        lambda: app_hooks("dashboard_charts", year, org),
     )
 
 
 def overdue(user) -> list[dict]:
     """Every app's overdue list as this user may see it (not cached: per user,
     and the lists change with the date)."""
-    return [item for hook in _hooks("overdue_summary") for item in hook(user)]
+    return app_hooks("overdue_summary", user)
 
 
 def queues(user) -> list[dict]:
     """The user's work queues (the home page's ``home_queues`` hooks), for a
     leader who lands here rather than on the workbench."""
-    return [item for hook in _hooks("home_queues") for item in hook(user) or []]
+    return app_hooks("home_queues", user)
 
 
 def published_values(year: int) -> dict[str, object]:

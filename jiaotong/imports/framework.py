@@ -263,6 +263,15 @@ class Importer:
         self.by = by
         self.actor_name = ""  # set by run_import, e.g. "命令行导入" when by is None
         self.present: set[str] = {c.header for c in self.columns}
+        self._found: dict[tuple, Any] = {}
+
+    def find(self, model, **filters):
+        """The first ``model`` row matching ``filters``, or None, asked once per
+        import (a workbook names the same matter or enterprise on many rows)."""
+        key = (model, *sorted(filters.items()))
+        if key not in self._found:
+            self._found[key] = model._default_manager.filter(**filters).first()
+        return self._found[key]
 
     def check_row(self, row: dict[str, Any]) -> None:
         """Cross-column and reference checks; raise CellError naming the column."""

@@ -5,7 +5,6 @@ through ``jiaotong.registry.services``. Permissions decide the action (403),
 the scoped queryset decides the rows (404).
 """
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from jiaotong.discovery import app_hooks
 from jiaotong.imports.framework import UNCHANGED
 from jiaotong.web import add_service_errors, permission_required
 
@@ -180,12 +180,7 @@ def _enterprise_sections(enterprise, user) -> list[dict]:
     ``section``), so jiaotong never imports
     a domain app.
     """
-    sections = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "enterprise_sections", None)
-        if callable(provider):
-            sections.extend(provider(enterprise, user) or [])
-    return sections
+    return app_hooks("enterprise_sections", enterprise, user)
 
 
 @require_safe

@@ -9,13 +9,13 @@ expects objects with ``get_absolute_url`` (or dicts with ``label``/``url`` and a
 optional ``due`` date shown as a deadline badge).
 """
 
-from django.apps import apps
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from jiaotong.calendar import workdays
 from jiaotong.context_processors import may_see
+from jiaotong.discovery import app_hooks
 from jiaotong.roles import (
     ROLE_AUDIT_ADMIN,
     ROLE_SECURITY_ADMIN,
@@ -49,21 +49,11 @@ def _shortcuts(user) -> list[dict]:
 def _actions(user) -> list[dict]:
     """Each desk's main action (收件登记, 受理登记…): ``home_actions(user)`` on an
     AppConfig returns ``[{"label", "url", "icon", "hint"}]``."""
-    actions = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "home_actions", None)
-        if callable(provider):
-            actions.extend(provider(user) or [])
-    return actions
+    return app_hooks("home_actions", user)
 
 
 def _queues(user) -> list[dict]:
-    queues = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "home_queues", None)
-        if callable(provider):
-            queues.extend(provider(user) or [])
-    return queues
+    return app_hooks("home_queues", user)
 
 
 def home(request):

@@ -46,14 +46,14 @@ def test_outsider_is_refused_and_other_units_get_404(client, outsider, case, org
     stranger = make_user("stranger", roles=[roles.ROLE_OFFICER], unit=other_unit)
     login(client, stranger)
     assert client.get(case.get_absolute_url()).status_code == 404
-    url = reverse("enforcement:case_act", args=[case.pk, "file"])
+    url = reverse("enforcement:case_action", args=[case.pk, "file"])
     assert client.post(url).status_code == 404
     assert "张三" not in client.get(reverse("enforcement:case_list")).text
 
 
 def test_moves_are_post_only(client, officer, case):
     login(client, officer)
-    url = reverse("enforcement:case_act", args=[case.pk, "file"])
+    url = reverse("enforcement:case_action", args=[case.pk, "file"])
     assert client.get(url).status_code == 405
     response = client.post(url, follow=True)
     case.refresh_from_db()
@@ -65,7 +65,7 @@ def test_refused_move_says_why(client, officer, officer_pair, penalty_matter):
     case = new_case(officer, penalty_matter, officer_pair[:1])
     login(client, officer)
     response = client.post(
-        reverse("enforcement:case_act", args=[case.pk, "file"]), follow=True
+        reverse("enforcement:case_action", args=[case.pk, "file"]), follow=True
     )
     assert "至少2名持有效执法证" in response.text
     case.refresh_from_db()
@@ -76,10 +76,10 @@ def test_reviewer_cannot_file_and_officer_cannot_review(
     client, reviewer, officer, case
 ):
     login(client, reviewer)
-    url = reverse("enforcement:case_act", args=[case.pk, "file"])
+    url = reverse("enforcement:case_action", args=[case.pk, "file"])
     assert client.post(url).status_code == 403
     login(client, officer)
-    url = reverse("enforcement:case_act", args=[case.pk, "review_agree"])
+    url = reverse("enforcement:case_action", args=[case.pk, "review_agree"])
     assert client.post(url).status_code == 403
 
 
@@ -91,7 +91,9 @@ def test_reviewer_queue_and_checklist(client, reviewer, officer, case):
     assert case.number in response.text
     data = {f"review_agree-{k}": "on" for k in CHECKS_OK}
     data["review_agree-opinion"] = "同意。"
-    client.post(reverse("enforcement:case_act", args=[case.pk, "review_agree"]), data)
+    client.post(
+        reverse("enforcement:case_action", args=[case.pk, "review_agree"]), data
+    )
     case.refresh_from_db()
     assert case.status == S.REVIEWED
 

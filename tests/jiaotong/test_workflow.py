@@ -4,10 +4,12 @@ in which a move is refused, guards, the row lock in ``begin`` and the audit row
 needed."""
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jiaotong import actions
 from jiaotong.models import AuditEvent, ExportJob
 from jiaotong.workflow import (
     Transition,
@@ -136,3 +138,53 @@ def test_required_text_strips_or_names_the_field():
     assert required_text("  理由 ", "退单理由") == "理由"
     with pytest.raises(WorkflowError, match="请填写退单理由"):
         required_text(" ", "退单理由")
+
+
+class _JobNoteForm(forms.Form):
+    """A move's form that wants the record: it names the keyword it takes it by."""
+
+    record_kwarg = "job"
+    note = forms.CharField(required=False)
+
+    def __init__(self, *args, job=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.job = job
+
+
+NOTED = Transition(
+    "记录",
+    (J.PENDING,),
+    J.RUNNING,
+    PERM,
+    service="jiaotong.models.ExportJob",  # never called here
+    form="tests.jiaotong.test_workflow._JobNoteForm",
+    initial=lambda job: {"note": job.kind},
+)
+
+
+def test_get_form_hands_the_record_to_a_form_that_asks_and_starts_from_it(job):
+    form = NOTED.get_form(prefix="noted", obj=job)
+    assert form.job == job and not form.is_bound
+    assert form.initial == {"note": "test"}
+    bound = NOTED.get_form({"noted-note": "x"}, prefix="noted", obj=job)
+    assert bound.is_valid() and bound.cleaned_data == {"note": "x"}
+    assert bound.job == job
+
+
+def test_action_items_may_show_the_moves_a_guard_refuses(job, worker):
+    flow = Workflow(
+        object_name="job",
+        audit_prefix="job",
+        transitions={
+            "finish": Transition(
+                "完成", (J.PENDING,), J.DONE, PERM, service="x.y", guard=_needs_progress
+            ),
+            "fail": Transition("失败", (J.RUNNING,), J.FAILED, PERM, service="x.y"),
+        },
+    )
+    assert actions.action_items(flow, job, worker) == []
+    [item] = actions.action_items(flow, job, worker, show_refused=True)
+    assert (item["name"], item["refused"]) == ("finish", "进度未满。")
+    job.progress = 100
+    [item] = actions.action_items(flow, job, worker, show_refused=True)
+    assert (item["name"], item["refused"]) == ("finish", None)
