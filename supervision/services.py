@@ -127,7 +127,23 @@ def build_snapshot(task: SpotCheckTask, day: dt.date) -> dict:
         p.enterprise_id: p.reason
         for p in task.directed.filter(approved_by__isnull=False)
     }
-    rows = list(population(task).order_by("pk").values_list("pk", "credit_grade"))
+    # An enterprise drawn at random this year is not drawn again the same year.
+    drawn = (
+        DrawnEnterprise.objects.filter(
+            mode=DrawnEnterprise.Mode.RANDOM,
+            draw__superseded_by__isnull=True,
+            draw__drawn_on__year=day.year,
+        )
+        .exclude(draw__task=task)
+        .exclude(draw__task__status=S.CANCELLED)
+        .values("enterprise_id")
+    )
+    rows = list(
+        population(task)
+        .exclude(pk__in=drawn)
+        .order_by("pk")
+        .values_list("pk", "credit_grade")
+    )
     grades = dict(
         Enterprise.objects.filter(pk__in=directed).values_list("pk", "credit_grade")
     )
