@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from jiaotong.roles import ROLE_LEADER, ROLE_SUPERVISOR
+
 AUDIT_LABELS = {
     "spotchecktask_create": "创建抽查任务",
     "spotchecktask_directed": "增加定向检查对象",
@@ -16,6 +18,31 @@ AUDIT_LABELS = {
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = "双随机监管"
+
+    # (label, url name, bootstrap icon, who, order) — the menu contract.
+    nav_items = [
+        (
+            "双随机抽查",
+            "supervision:task_list",
+            "shuffle",
+            {ROLE_SUPERVISOR, ROLE_LEADER},
+            40,
+        ),
+        (
+            "检查记录",
+            "supervision:record_list",
+            "clipboard-data",
+            "perm:supervision.view_inspectionrecord",
+            41,
+        ),
+    ]
+
+    def enterprise_sections(self, enterprise, user) -> list[dict]:
+        """The enterprise page's 监管检查与信用 section (一企一档)."""
+        from .selectors import enterprise_file
+
+        section = enterprise_file(enterprise, user)
+        return [section] if section else []
 
     def audit_labels(self) -> dict[str, str]:
         return AUDIT_LABELS
