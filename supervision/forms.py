@@ -42,8 +42,8 @@ class TaskForm(forms.ModelForm):
             "fixed_count",
         ]
         widgets = {
-            "window_start": forms.DateInput(attrs={"type": "date"}),
-            "window_end": forms.DateInput(attrs={"type": "date"}),
+            "window_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "window_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def clean_towns(self):
@@ -57,7 +57,7 @@ class RecordForm(forms.Form):
     inspected_on = forms.DateField(
         label="检查日期",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     inspectors = forms.ModelMultipleChoiceField(
         label="检查人员（至少两人）", queryset=None
