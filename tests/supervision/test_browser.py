@@ -24,8 +24,13 @@ def shot(page, name):
 
 
 def test_task_draw_record_publish(
-    browser, live_server, supervisor, item, register, officers
-):  # noqa: F811
+    browser,  # noqa: F811
+    live_server,
+    supervisor,
+    item,
+    register,
+    officers,
+):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
