@@ -66,3 +66,45 @@ def enterprise_file(enterprise, user) -> dict | None:
         "grade_changes": list(enterprise.grade_changes.all()[:10]),
         "enterprise": enterprise,
     }
+
+
+def directed_proposals(task: SpotCheckTask, today, limit: int = 5) -> list[dict]:
+    """定向 candidates the system proposes for a task (a leader approves them):
+    enterprises in scope with ≥ 3 penalty decisions in the last 12 months, and
+    those with the most hotline complaints (投诉、举报) in that time."""
+    import datetime as dt
+    from collections import Counter
+
+    from enforcement.selectors import penalty_decisions
+    from hotline.selectors import complaint_counts_by_enterprise
+    from jiaotong.models import Enterprise
+
+    start = today - dt.timedelta(days=365)
+    scope = Enterprise.objects.all()
+    if task.industries:
+        scope = scope.filter(industry__in=task.industries)
+    if task.towns:
+        scope = scope.filter(town__in=task.towns)
+    in_scope = set(scope.values_list("pk", flat=True))
+    taken = set(task.directed.values_list("enterprise_id", flat=True))
+    proposals: dict[int, str] = {}
+    penalties = Counter(e for e, _ in penalty_decisions(start=start, end=today))
+    for enterprise_id, n in penalties.most_common():
+        if n >= 3 and enterprise_id in in_scope:
+            proposals[enterprise_id] = f"近12个月受到行政处罚 {n} 次"
+    complaints = [
+        c
+        for c in complaint_counts_by_enterprise(start, today)
+        if c["enterprise_id"] in in_scope
+    ]
+    for row in complaints[:limit]:
+        reason = f"近12个月热线投诉举报 {row['complaints']} 件"
+        proposals[row["enterprise_id"]] = "；".join(
+            filter(None, [proposals.get(row["enterprise_id"]), reason])
+        )
+    names = dict(Enterprise.objects.filter(pk__in=proposals).values_list("pk", "name"))
+    return [
+        {"enterprise_id": pk, "name": names[pk], "reason": reason}
+        for pk, reason in proposals.items()
+        if pk not in taken
+    ]

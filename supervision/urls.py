@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.task_create, name="task_create"),
     path("<int:pk>/", views.task_detail, name="task_detail"),
     path("<int:pk>/draw/", views.task_draw, name="task_draw"),
+    path("<int:pk>/directed/", views.task_directed, name="task_directed"),
     path("<int:pk>/progress/", views.task_progress, name="task_progress"),
     path("<int:pk>/verify/", views.draw_verify, name="draw_verify"),
     path("<int:pk>/publish/", views.task_publish, name="task_publish"),

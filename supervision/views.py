@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiaotong.web import add_service_errors, permission_required
@@ -76,6 +77,11 @@ def task_detail(request, pk):
             "records": task.records.select_related("enterprise"),
             "form": form,
             "can_draw": request.user.has_perm("supervision.draw_spotchecktask"),
+            "proposals": (
+                selectors.directed_proposals(task, timezone.localdate())
+                if task.status == SpotCheckTask.Status.DRAFT
+                else []
+            ),
         },
     )
 
@@ -98,6 +104,28 @@ def task_draw(request, pk):
         messages.error(request, _message(exc))
     else:
         messages.success(request, "已提交随机抽取，正在后台计算。")
+    return redirect(task)
+
+
+@require_POST
+@permission_required("supervision.add_directedpick")
+def task_directed(request, pk):
+    """A leader approves a 定向 proposal (or names another enterprise)."""
+    from jiaotong.models import Enterprise
+
+    task = _task(request, pk)
+    enterprise = get_object_or_404(Enterprise, pk=request.POST.get("enterprise"))
+    try:
+        services.directed_add(
+            task=task,
+            enterprise=enterprise,
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"已将{enterprise}列为定向检查对象。")
     return redirect(task)
 
 

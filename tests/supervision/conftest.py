@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from enforcement.models import Certificate
+from enforcement.models import Certificate, PenaltyCase
 from jiaotong import roles
 from supervision import services
 from supervision.models import InspectionItem
 from tests.enforcement.conftest import make_officer
-from tests.factories import make_enterprise, make_user
+from tests.factories import make_enterprise, make_matter, make_user
 
 
 @pytest.fixture
@@ -70,4 +70,28 @@ def task(supervisor, item, register):
         },
         items=[item],
         by=supervisor,
+    )
+
+
+def decide_penalty(enterprise, day, by):
+    """A decided penalty case of the enterprise dated ``day`` (the fields the
+    rule reads; the case's own workflow is enforcement's concern)."""
+    matter = make_matter(power_type="行政处罚")
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    return PenaltyCase.objects.create(
+        status=PenaltyCase.Status.DECIDED,
+        procedure="普通程序",
+        source="路面巡查",
+        party_type="法人",
+        party_name=enterprise.name,
+        party_id_number=enterprise.credit_code,
+        enterprise=enterprise,
+        matter=matter,
+        facts="超限运输",
+        legal_basis="《公路安全保护条例》",
+        outcome="处罚",
+        filed_at=at - dt.timedelta(days=5),
+        decided_at=at,
+        unit=by.unit,
+        created_by=by,
     )

@@ -13,6 +13,8 @@ from supervision.models import DrawnEnterprise, InspectionRecord, SpotCheckTask
 from supervision.tasks import task_draw_task
 from tests.factories import make_enterprise
 
+from .conftest import decide_penalty as _decide
+
 pytestmark = pytest.mark.django_db
 
 
@@ -170,33 +172,6 @@ def test_record_needs_two_inspectors_and_a_drawn_enterprise(
 
 
 # --- credit rule ----------------------------------------------------------------
-
-
-def _decide(enterprise, day, by):
-    """A decided penalty case of the enterprise dated ``day`` (the fields the
-    rule reads; the case's own workflow is enforcement's concern)."""
-    from enforcement.models import PenaltyCase
-    from tests.factories import make_matter
-
-    matter = make_matter(power_type="行政处罚")
-    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
-    return PenaltyCase.objects.create(
-        status=PenaltyCase.Status.DECIDED,
-        procedure="普通程序",
-        source="路面巡查",
-        party_type="法人",
-        party_name=enterprise.name,
-        party_id_number=enterprise.credit_code,
-        enterprise=enterprise,
-        matter=matter,
-        facts="超限运输",
-        legal_basis="《公路安全保护条例》",
-        outcome="处罚",
-        filed_at=at - dt.timedelta(days=5),
-        decided_at=at,
-        unit=by.unit,
-        created_by=by,
-    )
 
 
 def test_third_penalty_within_a_year_lowers_the_grade_once(db, supervisor, officers):

@@ -1,12 +1,16 @@
 """Supervision pages: happy paths, roles refused, GET on POST-only views, the
 public pages and the enterprise section."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from supervision import services
 from supervision.models import InspectionRecord, SpotCheckTask
+
+from .conftest import decide_penalty
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +159,29 @@ def test_enterprise_page_shows_inspections(client, supervisor, officers, registe
     client.force_login(supervisor)
     page = client.get(register[0].get_absolute_url()).content.decode()
     assert "监管检查与信用" in page and "发现问题责令整改" in page
+
+
+def test_leader_approves_a_proposed_directed_pick(
+    client, leader, supervisor, task, register, officers
+):
+    firm = register[3]
+    today = timezone.localdate()
+    for days in (200, 100, 10):
+        decide_penalty(firm, today - dt.timedelta(days=days), supervisor)
+    client.force_login(supervisor)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert "近12个月受到行政处罚 3 次" in page and "待领导批准" in page
+    assert (
+        client.post(
+            reverse("supervision:task_directed", args=[task.pk]),
+            {"enterprise": firm.pk, "reason": "x"},
+        ).status_code
+        == 403
+    )
+    client.force_login(leader)
+    client.post(
+        reverse("supervision:task_directed", args=[task.pk]),
+        {"enterprise": firm.pk, "reason": "近12个月受到行政处罚 3 次"},
+    )
+    draw = services.task_draw(task=task, by=supervisor)
+    assert draw.picks.get(enterprise=firm).mode == "directed"
