@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from jiaotong.models import Enterprise
+from jiaotong.models import Enterprise, Matter
 from jiaotong.registry.models import Industry
 
 from .models import InspectionItem, InspectionRecord, SpotCheckTask
@@ -70,6 +70,12 @@ class RecordForm(forms.Form):
     )
     findings = forms.CharField(
         label="检查情况", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    penalty_matter = forms.ModelChoiceField(
+        label="立案处罚事项",
+        queryset=Matter.objects.filter(power_type="行政处罚"),
+        required=False,
+        help_text="结果为“立案查处”时选择，将生成一份待立案的处罚案件。",
     )
     rectification = forms.CharField(
         label="整改要求", widget=forms.Textarea(attrs={"rows": 2}), required=False

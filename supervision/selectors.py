@@ -36,7 +36,7 @@ def _officers():
 def record_list(user) -> QuerySet[InspectionRecord]:
     return (
         InspectionRecord.objects.visible_to(user)
-        .select_related("enterprise", "task")
+        .select_related("enterprise", "task", "penalty_case")
         .prefetch_related(Prefetch("inspectors", queryset=_officers()))
     )
 

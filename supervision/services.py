@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from enforcement.selectors import penalty_decisions, qualified_officer_ids
+from enforcement.services import case_create
 from jiaotong.audit.services import audit_record
 from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import CreditGradeChange, Enterprise
@@ -313,9 +314,12 @@ def record_create(
     findings: str = "",
     rectification: str = "",
     number: str = "",
+    penalty_matter=None,
 ) -> InspectionRecord:
     """Enter one inspection (录入监管信息). Needs ≥ 2 inspectors; a random
-    check belongs to a drawn task and to an enterprise its draw picked."""
+    check belongs to a drawn task and to an enterprise its draw picked. A
+    result of 立案查处 with a ``penalty_matter`` opens a penalty case draft
+    (待立案) in enforcement, linked to the record."""
     inspectors = list(inspectors)
     if len(inspectors) < algo.MIN_TEAM:
         raise ValidationError({"inspectors": "检查人员不得少于两人。"})
@@ -341,6 +345,20 @@ def record_create(
     record.save()
     record.inspectors.set(inspectors)
     record.items.set(items)
+    if result == InspectionRecord.Result.CASE and penalty_matter is not None:
+        record.penalty_case = case_create(
+            by=by,
+            officers=record.inspectors.prefetch_related("certificates"),
+            procedure="普通程序",
+            source="双随机抽查" if kind == InspectionRecord.Kind.RANDOM else "其他",
+            party_type="法人",
+            party_name=enterprise.name,
+            party_id_number=enterprise.credit_code,
+            enterprise=enterprise,
+            matter=penalty_matter,
+            facts=findings or f"检查记录 {record.number} 发现的违法行为（待调查）。",
+        )
+        record.save(update_fields=["penalty_case"])
     audit_record(by=by, action="inspectionrecord_create", obj=record, to_state=result)
     return record
 

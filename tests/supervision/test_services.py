@@ -231,3 +231,25 @@ def test_records_are_listed_for_the_enterprise(task, officers, supervisor, regis
         by=supervisor,
     )
     assert InspectionRecord.objects.filter(enterprise=register[0]).count() == 1
+
+
+def test_case_result_opens_a_penalty_case_draft_linked_back(
+    officers, supervisor, register
+):
+    from tests.factories import make_matter
+
+    matter = make_matter(name="未按规定维护出租汽车", power_type="行政处罚")
+    record = services.record_create(
+        enterprise=register[0],
+        kind="special",
+        inspected_on=timezone.localdate(),
+        inspectors=officers[:2],
+        result="case",
+        findings="车辆安全设施缺失",
+        penalty_matter=matter,
+        by=supervisor,
+    )
+    case = record.penalty_case
+    assert case.status == "draft" and case.enterprise == register[0]
+    assert set(case.officers.all()) == set(officers[:2])
+    assert case.facts == "车辆安全设施缺失"
