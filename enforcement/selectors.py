@@ -242,9 +242,12 @@ def qualified_officer_ids(day: dt.date) -> list[int]:
     return sorted(Officer.objects.qualified_on(day).values_list("pk", flat=True))
 
 
-def penalty_decisions(*, enterprise_ids=None, start: dt.date, end: dt.date):
+def penalty_decisions(
+    *, enterprise_ids=None, start: dt.date, end: dt.date, overload_only=False
+):
     """Penalty decisions (outcome 处罚, counted cases) dated ``start``..``end``
-    inclusive, as ``(enterprise_id, decision date)`` rows ordered by date."""
+    inclusive, as ``(enterprise_id, decision date)`` rows ordered by date;
+    ``overload_only`` keeps the 超限超载 ones (by the matter's name)."""
     from jiaotong.dates import day_range
 
     since, until = day_range(start, end)
@@ -256,6 +259,10 @@ def penalty_decisions(*, enterprise_ids=None, start: dt.date, end: dt.date):
     )
     if enterprise_ids is not None:
         cases = cases.filter(enterprise_id__in=enterprise_ids)
+    if overload_only:
+        cases = cases.filter(
+            Q(matter__name__contains="超限") | Q(matter__name__contains="超载")
+        )
     return [
         (enterprise_id, timezone.localtime(at).date())
         for enterprise_id, at in cases.order_by("decided_at").values_list(

@@ -92,6 +92,10 @@ def directed_proposals(task: SpotCheckTask, today, limit: int = 5) -> list[dict]
     for enterprise_id, n in penalties.most_common():
         if n >= 3 and enterprise_id in in_scope:
             proposals[enterprise_id] = f"近12个月受到行政处罚 {n} 次"
+    for enterprise_id in scope.filter(key_supervision=True).values_list(
+        "pk", flat=True
+    ):
+        proposals.setdefault(enterprise_id, "列入重点监管（超限超载处罚三次以上）")
     complaints = [
         c
         for c in complaint_counts_by_enterprise(start, today)

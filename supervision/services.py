@@ -18,7 +18,7 @@ from enforcement.services import case_create
 from jiaotong.audit.services import audit_record
 from jiaotong.calendar.workdays import add_working_days
 from jiaotong.models import CreditGradeChange, Enterprise
-from jiaotong.registry.services import enterprise_change_grade
+from jiaotong.registry.services import enterprise_change_grade, enterprise_upsert
 
 from . import draw as algo
 from .models import (
@@ -423,7 +423,33 @@ def apply_penalty_rule(*, today: dt.date | None = None, by=None) -> int:
             enterprise_id, days, today=today, by=by
         ):
             done += 1
+    _flag_overloaders(today=today, by=by)
     return done
+
+
+def _flag_overloaders(*, today: dt.date, by=None) -> int:
+    """≥ 3 超限超载 penalty decisions within 12 months → 重点监管 (the task page
+    then proposes the enterprise for a special check). Audited through the
+    registry's upsert."""
+    start = today - dt.timedelta(days=WINDOW_DAYS - 1)
+    counts: dict[int, int] = defaultdict(int)
+    for enterprise_id, _ in penalty_decisions(
+        start=start, end=today, overload_only=True
+    ):
+        counts[enterprise_id] += 1
+    flagged = 0
+    for enterprise in Enterprise.objects.filter(
+        pk__in=[e for e, n in counts.items() if n >= PENALTY_THRESHOLD],
+        key_supervision=False,
+    ):
+        enterprise_upsert(
+            credit_code=enterprise.credit_code,
+            values={"key_supervision": True},
+            by=by,
+            actor_name="" if by else "系统（信用规则）",
+        )
+        flagged += 1
+    return flagged
 
 
 @transaction.atomic

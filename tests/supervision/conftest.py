@@ -73,10 +73,10 @@ def task(supervisor, item, register):
     )
 
 
-def decide_penalty(enterprise, day, by):
+def decide_penalty(enterprise, day, by, name=""):
     """A decided penalty case of the enterprise dated ``day`` (the fields the
     rule reads; the case's own workflow is enforcement's concern)."""
-    matter = make_matter(power_type="行政处罚")
+    matter = make_matter(power_type="行政处罚", **({"name": name} if name else {}))
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
     return PenaltyCase.objects.create(
         status=PenaltyCase.Status.DECIDED,

@@ -253,3 +253,19 @@ def test_case_result_opens_a_penalty_case_draft_linked_back(
     assert case.status == "draft" and case.enterprise == register[0]
     assert set(case.officers.all()) == set(officers[:2])
     assert case.facts == "车辆安全设施缺失"
+
+
+def test_three_overload_penalties_put_the_enterprise_under_key_supervision(
+    db, supervisor, officers
+):
+    firm = make_enterprise(credit_grade="B", industry="道路货物运输")
+    today = timezone.localdate()
+    for days in (90, 60, 30):
+        _decide(firm, today - dt.timedelta(days=days), supervisor, name="货车超限运输")
+    services.apply_penalty_rule(today=today)
+    firm.refresh_from_db()
+    assert firm.key_supervision is True
+    assert AuditEvent.objects.filter(
+        action__in=["enterprise_update", "enterprise_change_grade"],
+        object_id=str(firm.pk),
+    ).exists()
