@@ -37,6 +37,12 @@ class SupervisionConfig(AppConfig):
         ),
     ]
 
+    def home_queues(self, user) -> list[dict]:
+        """Open spot-check tasks and results waiting for publication."""
+        from .selectors import home_queues
+
+        return home_queues(user)
+
     def enterprise_sections(self, enterprise, user) -> list[dict]:
         """The enterprise page's 监管检查与信用 section (一企一档)."""
         from .selectors import enterprise_file

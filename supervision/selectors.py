@@ -112,3 +112,47 @@ def directed_proposals(task: SpotCheckTask, today, limit: int = 5) -> list[dict]
         for pk, reason in proposals.items()
         if pk not in taken
     ]
+
+
+def home_queues(user) -> list[dict]:
+    """The 监管人员's work: tasks to draw or to inspect, and inspection results
+    waiting for publication (due date first)."""
+    from django.urls import reverse
+
+    if not user.has_perm("supervision.add_inspectionrecord"):
+        return []
+    S = SpotCheckTask.Status
+    open_tasks = task_list(user).filter(status__in=[S.DRAFT, S.DRAWING, S.DRAWN])
+    unpublished = (
+        record_list(user)
+        .filter(published_at__isnull=True)
+        .order_by("publish_due", "id")
+    )
+    return [
+        {
+            "title": "进行中的抽查任务",
+            "url": reverse("supervision:task_list"),
+            "count": open_tasks.count(),
+            "rows": [
+                {
+                    "label": f"{t.number} {t.name}（{t.get_status_display()}）",
+                    "url": t.get_absolute_url(),
+                    "due": t.window_end,
+                }
+                for t in open_tasks.order_by("window_end")[:5]
+            ],
+        },
+        {
+            "title": "待公示的检查结果（20个工作日）",
+            "url": reverse("supervision:record_list"),
+            "count": unpublished.count(),
+            "rows": [
+                {
+                    "label": f"{r.number} {r.enterprise}",
+                    "url": r.get_absolute_url(),
+                    "due": r.publish_due,
+                }
+                for r in unpublished[:5]
+            ],
+        },
+    ]

@@ -185,3 +185,20 @@ def test_leader_approves_a_proposed_directed_pick(
     )
     draw = services.task_draw(task=task, by=supervisor)
     assert draw.picks.get(enterprise=firm).mode == "directed"
+
+
+def test_home_page_shows_the_supervisors_queues(
+    client, supervisor, task, officers, register
+):
+    services.record_create(
+        enterprise=register[0],
+        kind="routine",
+        inspected_on=timezone.localdate(),
+        inspectors=officers[:2],
+        result="none",
+        by=supervisor,
+    )
+    client.force_login(supervisor)
+    page = client.get("/").content.decode()
+    assert "进行中的抽查任务" in page and task.number in page
+    assert "待公示的检查结果" in page
