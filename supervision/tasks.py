@@ -34,3 +34,15 @@ def apply_credit_rule_task() -> int:
     from .services import apply_penalty_rule
 
     return apply_penalty_rule()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
+def records_export_task(self, job_id: int) -> None:
+    from jiaotong.jobs.services import export_job_run
+
+    from .exports import build_records
+
+    delivery = self.request.delivery_info or {}
+    export_job_run(
+        job_id, build=build_records, redelivered=bool(delivery.get("redelivered"))
+    )

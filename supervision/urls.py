@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views.task_publish, name="task_publish"),
     path("<int:pk>/record/", views.task_record, name="task_record"),
     path("records/", views.record_list, name="record_list"),
+    path("records/export/", views.record_export, name="record_export"),
     path("records/new/", views.record_create, name="record_create"),
     path("public/items/", views.public_items, name="public_items"),
     path("public/results/", views.public_results, name="public_results"),

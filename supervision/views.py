@@ -222,6 +222,21 @@ def record_create(request):
     return render(request, "supervision/record_form.html", {"form": form})
 
 
+@require_POST
+@permission_required("supervision.view_inspectionrecord")
+def record_export(request):
+    """Queue the 互联网+监管 file of a year; the job page shows its progress."""
+    from .exports import records_export_start
+
+    try:
+        year = int(request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    job = records_export_start(by=request.user, year=year, request=request)
+    messages.success(request, "已提交后台生成，完成后可在本页下载。")
+    return redirect("job_detail", pk=job.pk)
+
+
 @require_GET
 @login_not_required
 def public_items(request):

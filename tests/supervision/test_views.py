@@ -202,3 +202,32 @@ def test_home_page_shows_the_supervisors_queues(
     page = client.get("/").content.decode()
     assert "进行中的抽查任务" in page and task.number in page
     assert "待公示的检查结果" in page
+
+
+def test_records_export_for_the_provincial_platform(
+    client, supervisor, officers, register, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    from jiaotong.models import ExportJob
+
+    services.record_create(
+        enterprise=register[0],
+        kind="routine",
+        inspected_on=timezone.localdate(),
+        inspectors=officers[:2],
+        result="none",
+        by=supervisor,
+    )
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("supervision:record_export"))
+    job = ExportJob.objects.get()
+    assert response.url == reverse("job_detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "done"
+    with job.file.open("rb") as handle:
+        rows = list(
+            load_workbook(handle, read_only=True).active.iter_rows(values_only=True)
+        )
+    assert rows[0][0] == "检查记录编号" and rows[1][1] == register[0].name
