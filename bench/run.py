@@ -122,7 +122,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["lists", "import", "export", "audit", "indicators", "dashboard"],
+        choices=[
+            "lists",
+            "import",
+            "export",
+            "audit",
+            "indicators",
+            "dashboard",
+            "draw",
+        ],
         help="after the setup, measure this one path only",
     )
     # Internal: the export measured in a fresh process (see measure_export).
@@ -753,6 +761,38 @@ def measure_indicators(repeat: int = 3) -> dict:
     }
 
 
+def measure_draw(repeat: int = 5) -> dict:
+    """The supervision draw (algorithm v1, a pure function): 10,000 enterprises
+    over the four credit grades, a fixed 500 drawn, teams of two from 60
+    officers with some declared conflicts; snapshot hash included."""
+    from supervision import draw as algo
+
+    rng = random.Random(7)
+    grades = rng.choices("ABCD", weights=[40, 40, 15, 5], k=10_000)
+    snapshot = {
+        "population": [[i, g] for i, g in enumerate(grades, start=1)],
+        "directed": [],
+        "officers": list(range(1, 61)),
+        "excluded": {
+            str(rng.randint(1, 10_000)): [rng.randint(1, 60)] for _ in range(300)
+        },
+        "ratios": {"A": "0.05", "B": "0.10", "C": "0.30", "D": "0.60"},
+        "fixed": 500,
+        "team_size": 2,
+    }
+    times = []
+    for n in range(repeat):
+        start = time.perf_counter()
+        algo.snapshot_sha256(snapshot)
+        picks = algo.compute(f"{n:032x}", snapshot)
+        times.append(time.perf_counter() - start)
+    return {
+        "enterprises": 10_000,
+        "drawn": len(picks),
+        "median_ms": round(statistics.median(times) * 1000, 1),
+    }
+
+
 def measure_dashboard(requests: int) -> dict:
     """The dashboard page of YEAR for a leader: uncached and cached."""
     from django.db import connection
@@ -797,6 +837,15 @@ def measure_dashboard(requests: int) -> dict:
 
 def print_table(results: dict, meta: dict) -> None:
     rows: list[tuple[str, str, str]] = []
+    draw = results.get("draw")
+    if draw:
+        rows.append(
+            (
+                f"supervision draw ({draw['enterprises']:,} enterprises)",
+                f"{draw['median_ms']:.1f} ms",
+                f"{draw['drawn']} drawn with teams of 2, median of 5",
+            )
+        )
     rows.append(("load_demo", f"{results['load_demo']['seconds']:.2f} s", ""))
     extra = results["extra_rows"]
     rows.append(
@@ -940,6 +989,9 @@ def main(argv=None) -> int:
         if wanted("indicators"):
             log("indicators")
             results["indicators"] = measure_indicators()
+        if wanted("draw"):
+            log("supervision draw (10,000 enterprises, 500 drawn)")
+            results["draw"] = measure_draw()
         if wanted("dashboard"):
             log(f"dashboard ({args.requests} requests uncached, then cached)")
             results["dashboard"] = measure_dashboard(args.requests)

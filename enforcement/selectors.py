@@ -25,6 +25,7 @@ from .models import (
     DECISION_DAYS,
     Certificate,
     Officer,
+    Outcome,
     PenaltyCase,
     PublicityRecord,
 )
@@ -229,4 +230,42 @@ def ticket_cases(ticket, user) -> list[dict]:
             "url": case.get_absolute_url() if case.pk in visible else "",
         }
         for case in PenaltyCase.objects.filter(source_ticket=ticket).order_by("id")
+    ]
+
+
+# --- reads for supervision (declared link supervision → enforcement) ---------
+
+
+def qualified_officer_ids(day: dt.date) -> list[int]:
+    """Officers holding a certificate that is 有效 and in its validity on ``day``,
+    sorted by id (the 执法检查人员名录库 of a draw)."""
+    return sorted(Officer.objects.qualified_on(day).values_list("pk", flat=True))
+
+
+def penalty_decisions(
+    *, enterprise_ids=None, start: dt.date, end: dt.date, overload_only=False
+):
+    """Penalty decisions (outcome 处罚, counted cases) dated ``start``..``end``
+    inclusive, as ``(enterprise_id, decision date)`` rows ordered by date;
+    ``overload_only`` keeps the 超限超载 ones (by the matter's name)."""
+    from jiaotong.dates import day_range
+
+    since, until = day_range(start, end)
+    cases = PenaltyCase.objects.counted().filter(
+        outcome=Outcome.PENALTY,
+        enterprise__isnull=False,
+        decided_at__gte=since,
+        decided_at__lt=until,
+    )
+    if enterprise_ids is not None:
+        cases = cases.filter(enterprise_id__in=enterprise_ids)
+    if overload_only:
+        cases = cases.filter(
+            Q(matter__name__contains="超限") | Q(matter__name__contains="超载")
+        )
+    return [
+        (enterprise_id, timezone.localtime(at).date())
+        for enterprise_id, at in cases.order_by("decided_at").values_list(
+            "enterprise_id", "decided_at"
+        )
     ]

@@ -49,6 +49,18 @@ _GOV_LEGAL = [
 ]
 _GOV_READ = [p for p in _GOV_LEGAL if ".view_" in p]
 
+# supervision/: 监管人员 run the spot checks; leaders read them and approve 定向 picks.
+_SUPERVISION_WORK = [
+    *_crud("supervision.spotchecktask"),
+    "supervision.draw_spotchecktask",
+    *_crud("supervision.inspectionrecord"),
+    *_crud("supervision.inspectorconflict"),
+    "supervision.view_inspectionitem",
+    "supervision.add_inspectionitem",
+    "supervision.change_inspectionitem",
+    "enforcement.view_officer",
+]
+
 # role -> permissions ("app_label.codename"). Domain apps' permissions are listed
 # here too, so one table answers "what may this role do".
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -95,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REGISTRY_READ,
         "jiaotong.add_enterprise",
         "jiaotong.change_enterprise",
+        *_SUPERVISION_WORK,
     ],
     ROLE_LEGAL_AFFAIRS: [*_REGISTRY_READ, *_GOV_LEGAL],
     ROLE_OFFICE: [*_REGISTRY_READ, *_GOV_OFFICE],
@@ -113,6 +126,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "enforcement.view_officer",
         "enforcement.view_publicityrecord",
         "enforcement.view_evidence",
+        "supervision.view_spotchecktask",
+        "supervision.view_inspectionrecord",
+        "supervision.add_directedpick",
     ],
     ROLE_SYSTEM_ADMIN: [
         "jiaotong.view_user",

@@ -363,4 +363,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enforcement.tasks.collect_licensing_publicity_task",
         "schedule": 24 * 60 * 60,
     },
+    "supervision-credit-rule": {
+        "task": "supervision.tasks.apply_credit_rule_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
