@@ -78,9 +78,9 @@ def test_snapshot_hash_changes_with_the_snapshot():
 
 
 def test_selection_frequency_stays_within_bounds_of_the_stratum_ratio():
-    """Over 2,000 seeded draws each enterprise is drawn about as often as its
+    """Over 10,000 seeded draws each enterprise is drawn about as often as its
     stratum's quota / size says (within 5 standard deviations)."""
-    runs = 2000
+    runs = 10_000
     snap = snapshot(officers=[1, 2])
     counts = Counter()
     for i in range(runs):
