@@ -2,7 +2,6 @@
 
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -30,10 +29,9 @@ def figures_2023(prefix: str) -> dict:
 @pytest.fixture
 def demo_loaded(db):
     out = io.StringIO()
-    started = time.monotonic()
     jiaotong_demo.load(stdout=out)
     demo.load(stdout=out)
-    return {"seconds": time.monotonic() - started, "output": out.getvalue()}
+    return {"output": out.getvalue()}
 
 
 def test_demo_reproduces_the_window_and_power_figures(demo_loaded):
@@ -43,7 +41,6 @@ def test_demo_reproduces_the_window_and_power_figures(demo_loaded):
     assert {c: str(v) for c, v in actual.items()} == {
         c: str(v) for c, v in expected.items()
     }
-    assert demo_loaded["seconds"] < 60
 
 
 def test_demo_records_are_plausible_and_a_second_load_changes_nothing(demo_loaded):
