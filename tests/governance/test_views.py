@@ -308,7 +308,7 @@ def test_campaign_problem_rectified_through_the_page(client, legal, records):
         {
             "issue-description": "文书不规范",
             "issue-owner": "法制股",
-            "issue-deadline": "2099-01-01",
+            "issue-deadline": "2027-01-01",
         },
     )
     issue = campaign.issues.get()
