@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong import actions
+from jiaotong import actions, pagination
 from jiaotong.actions import error_text, post_service
 from jiaotong.validators import mask_id_number
 from jiaotong.web import (
@@ -47,7 +47,7 @@ def _visible_case(request, pk) -> PenaltyCase:
 @permission_required(VIEW)
 def case_list(request):
     case_filter = CaseFilter(request.GET, queryset=selectors.case_list(request.user))
-    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = pagination.request_page(request, case_filter.qs, size=PAGE_SIZE)
     return render(
         request,
         "enforcement/case_list.html",

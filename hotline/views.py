@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong import actions, web
+from jiaotong import actions, pagination, web
 from jiaotong.discovery import app_hooks
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import OrgUnit
@@ -41,7 +41,7 @@ def ticket_list(request):
     ticket_filter = TicketFilter(
         request.GET, queryset=selectors.ticket_list(request.user), request=request
     )
-    page = Paginator(ticket_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = pagination.request_page(request, ticket_filter.qs, size=PAGE_SIZE)
     return render(
         request,
         "hotline/ticket_list.html",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiaotong import actions, web
+from jiaotong import actions, pagination, web
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.registry.selectors import enterprise_search
 from jiaotong.roles import ROLE_LEADER, has_role
@@ -57,7 +57,7 @@ def application_list(request):
     application_filter = ApplicationFilter(
         request.GET, queryset=applications, request=request
     )
-    page = Paginator(application_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = pagination.request_page(request, application_filter.qs, size=PAGE_SIZE)
     return render(
         request,
         "licensing/application_list.html",

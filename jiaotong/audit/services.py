@@ -380,36 +380,3 @@ def last_chain_check() -> AuditEvent | None:
         .order_by("-id")
         .first()
     )
-
-
-@dataclass
-class KeysetPage:
-    """One page of a newest-first list, found by id bounds instead of OFFSET and
-    without counting the table (QUALITY.md: no COUNT(*) over large tables)."""
-
-    rows: list
-    has_newer: bool
-    has_older: bool
-
-    @property
-    def newest_id(self) -> int | None:
-        return self.rows[0].pk if self.rows else None
-
-    @property
-    def oldest_id(self) -> int | None:
-        return self.rows[-1].pk if self.rows else None
-
-
-def keyset_page(queryset, *, before=None, after=None, size: int = 50) -> KeysetPage:
-    """Rows ``size`` at a time, newest first: older than id ``before`` or newer than
-    id ``after`` (the first page when neither). One query, ``size + 1`` rows."""
-    if after is not None:
-        rows = list(queryset.filter(pk__gt=after).order_by("pk")[: size + 1])
-        has_newer = len(rows) > size
-        return KeysetPage(rows[:size][::-1], has_newer=has_newer, has_older=True)
-    if before is not None:
-        queryset = queryset.filter(pk__lt=before)
-    rows = list(queryset.order_by("-pk")[: size + 1])
-    return KeysetPage(
-        rows[:size], has_newer=before is not None, has_older=len(rows) > size
-    )

@@ -575,7 +575,7 @@ def test_filters_by_actor_action_object_type_date_and_ip(auditor_client, sysadmi
 def test_bad_filter_values_are_explained_not_a_500(auditor_client):
     response = auditor_client.get(
         reverse("audit_list"),
-        {"date_from": "2023-02-30", "ip_address": "999.1.1.1", "before": "abc"},
+        {"date_from": "2023-02-30", "ip_address": "999.1.1.1", "cursor": "abc"},
     )
 
     assert response.status_code == 200
@@ -593,20 +593,20 @@ def test_pages_of_fifty_walk_back_and_forth_without_counting(auditor_client):
 
     with CaptureQueriesContext(connection) as queries:
         first = auditor_client.get(url)
-    second = auditor_client.get(url, {"before": first.context["page"].oldest_id})
-    third = auditor_client.get(url, {"before": second.context["page"].oldest_id})
-    back = auditor_client.get(url, {"after": third.context["page"].newest_id})
+    second = auditor_client.get(url, {"cursor": first.context["page"].next_cursor})
+    third = auditor_client.get(url, {"cursor": second.context["page"].next_cursor})
+    back = auditor_client.get(url, {"cursor": third.context["page"].previous_cursor})
 
     ids = [[e.pk for e in r.context["page"].rows] for r in (first, second, third, back)]
     assert ids[0] == newest_first[:PAGE_SIZE]
     assert ids[1] == newest_first[PAGE_SIZE : 2 * PAGE_SIZE]
     assert ids[2] == newest_first[2 * PAGE_SIZE :]
     assert ids[3] == ids[1]
-    assert (first.context["page"].has_newer, first.context["page"].has_older) == (
+    assert (first.context["page"].has_previous, first.context["page"].has_next) == (
         False,
         True,
     )
-    assert third.context["page"].has_older is False
+    assert third.context["page"].has_next is False
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
 
 
@@ -624,7 +624,7 @@ def test_query_count_does_not_grow_with_rows_or_pages(
     with django_assert_max_num_queries(len(few)):
         first = auditor_client.get(url)
     with django_assert_max_num_queries(len(few)):
-        auditor_client.get(url, {"before": first.context["page"].oldest_id})
+        auditor_client.get(url, {"cursor": first.context["page"].next_cursor})
     assert len(few) <= 12
 
 
