@@ -414,6 +414,9 @@ class PenaltyCase(models.Model):
             models.Index(fields=["status", "filed_at"], name="case_status_filed_idx"),
             models.Index(fields=["outcome", "decided_at"], name="case_decided_idx"),
             models.Index(fields=["unit", "status"], name="case_unit_status_idx"),
+            # The case list's pages (jiaotong/pagination.py): read backwards it
+            # gives the list's order, filed_at DESC NULLS FIRST (drafts), id DESC.
+            models.Index(fields=["filed_at", "id"], name="case_list_filed_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
