@@ -223,9 +223,10 @@ class Total:
         return f"{self.cap:,} 条以上"
 
 
-def count_rows(queryset, cap: int = COUNT_CAP) -> Total:
+def count_rows(queryset, cap: int | None = None) -> Total:
     """Exact up to ``cap`` rows (one query reading at most ``cap + 1`` rows),
     else the planner's estimate of the filtered query (one EXPLAIN)."""
+    cap = COUNT_CAP if cap is None else cap
     bare = queryset.order_by().values("pk")
     counted = bare[: cap + 1].count()
     if counted <= cap:
@@ -279,7 +280,7 @@ def seek_page(
     *,
     size: int = PAGE_SIZE,
     count: bool = True,
-    count_cap: int = COUNT_CAP,
+    count_cap: int | None = None,
 ) -> SeekPage:
     """The page of ``queryset`` (ordered on a unique key) that ``cursor`` names:
     one query for the rows, and one or two for the total when ``count``."""
