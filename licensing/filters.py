@@ -5,9 +5,10 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 
 from jiaotong.dates import at_local
-from jiaotong.filters import bootstrap_widgets
+from jiaotong.filters import SearchSelect, bootstrap_widgets
 from jiaotong.inputs import FilterSet
 from jiaotong.models import Matter, OrgUnit, User
 from jiaotong.registry.models import PowerType
@@ -31,6 +32,11 @@ class ApplicationFilter(FilterSet):
         .order_by("code"),
         label="事项",
         empty_label="全部",
+        # thousands of matters at a city: searched, never all in the page
+        widget=SearchSelect(
+            reverse_lazy("licensing:matter_filter_options"),
+            placeholder="输入事项编号或名称检索",
+        ),
     )
     power_type = django_filters.ChoiceFilter(
         field_name="matter__power_type",

@@ -55,6 +55,15 @@ def application_list(user):
     )
 
 
+def matter_filter_search(query: str, limit: int = 30) -> list[Matter]:
+    """The list's 事项 filter: window matters, repealed ones included (older
+    applications name them), whose code or name holds every word typed."""
+    matters = Matter.objects.filter(power_type__in=WINDOW_POWER_TYPES)
+    for term in (query or "").split()[:5]:
+        matters = matters.filter(Q(code__icontains=term) | Q(name__icontains=term))
+    return list(matters.only("id", "code", "name").order_by("code")[:limit])
+
+
 def application_queue(user):
     """我的待办: the clerk's own open applications, the most urgent first."""
     return with_deadline_state(

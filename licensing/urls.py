@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.application_list, name="application_list"),
     path("search/id/", views.application_id_search, name="application_id_search"),
     path("queue/", views.application_queue, name="application_queue"),
+    path("matters/", views.matter_filter_options, name="matter_filter_options"),
     path("new/", views.application_create, name="application_create"),
     path("new/matters/", views.matter_options, name="matter_options"),
     path("new/applicant/", views.applicant_lookup, name="applicant_lookup"),

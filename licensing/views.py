@@ -70,6 +70,26 @@ def application_list(request):
     )
 
 
+@require_GET
+@web.permission_required(VIEW)
+def matter_filter_options(request):
+    """htmx: the list's 事项 filter filled with the matters matching what was
+    typed (the drop-down never holds the whole power list)."""
+    query = request.GET.get("matter_query", "").strip()[:100]
+    return render(
+        request,
+        "includes/_search_options.html",
+        {
+            "options": [
+                (m.pk, f"{m.code} {m.name}")
+                for m in selectors.matter_filter_search(query)
+            ],
+            "query": query,
+            "empty_text": "没有匹配的事项",
+        },
+    )
+
+
 @require_POST
 @web.permission_required(VIEW)
 def application_id_search(request):
