@@ -3,8 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 
-from jiaotong.filters import SearchFilterSet
+from jiaotong.filters import SearchFilterSet, SearchSelect
 from jiaotong.models import Matter
 from jiaotong.registry.models import PowerType
 
@@ -38,6 +39,11 @@ class CaseFilter(SearchFilterSet):
         .order_by("code"),
         label="违法行为",
         empty_label="全部",
+        # thousands of penalty matters at a city: searched, never all in the page
+        widget=SearchSelect(
+            reverse_lazy("enforcement:matter_filter_options"),
+            placeholder="输入违法行为编号或名称检索",
+        ),
     )
     clock = django_filters.ChoiceFilter(
         choices=CLOCK_CHOICES, label="办案期限", empty_label="全部", method="by_clock"

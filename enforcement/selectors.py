@@ -17,7 +17,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from jiaotong.models import AuditEvent
+from jiaotong.filters import every_word
+from jiaotong.models import AuditEvent, Matter
+from jiaotong.registry.models import PowerType
 
 from .models import (
     CLOCK_WARN_DAYS,
@@ -43,6 +45,15 @@ def case_list(user) -> QuerySet[PenaltyCase]:
         # drafts (not yet numbered) first, then the latest filings
         .order_by(F("filed_at").desc(nulls_first=True), "-id")
     )
+
+
+def penalty_matter_search(query: str, limit: int = 30) -> list[Matter]:
+    """The case list's 违法行为 filter: penalty matters, repealed ones included
+    (older cases name them), whose code or name holds every word typed."""
+    matters = Matter.objects.filter(
+        every_word(query, "code", "name"), power_type=PowerType.PENALTY
+    )
+    return list(matters.only("id", "code", "name").order_by("code")[:limit])
 
 
 def open_cases(user) -> QuerySet[PenaltyCase]:

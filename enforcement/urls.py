@@ -6,6 +6,7 @@ app_name = "enforcement"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("matters/", views.matter_filter_options, name="matter_filter_options"),
     path("new/", views.case_create, name="case_create"),
     path("clues/", views.clue_list, name="clue_list"),
     path("reviews/", views.review_queue, name="review_queue"),

@@ -56,6 +56,26 @@ def case_list(request):
 
 
 @require_GET
+@permission_required(VIEW)
+def matter_filter_options(request):
+    """htmx: the list's 违法行为 filter filled with the penalty matters matching
+    what was typed (the drop-down never holds the whole power list)."""
+    query = request.GET.get("matter_query", "").strip()[:100]
+    return render(
+        request,
+        "includes/_search_options.html",
+        {
+            "options": [
+                (m.pk, f"{m.code} {m.name}")
+                for m in selectors.penalty_matter_search(query)
+            ],
+            "query": query,
+            "empty_text": "没有匹配的违法行为",
+        },
+    )
+
+
+@require_GET
 @permission_required("enforcement.review_penaltycase")
 def review_queue(request):
     page = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(

@@ -5,10 +5,11 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from jiaotong.dates import at_local
-from jiaotong.filters import bootstrap_widgets
+from jiaotong.filters import SearchSelect, bootstrap_widgets
 from jiaotong.inputs import FilterSet
 from jiaotong.models import Enterprise, OrgUnit
 
@@ -61,6 +62,11 @@ class TicketFilter(FilterSet):
         empty_label="全部",
         queryset=Enterprise.objects.only("id", "name").order_by("name"),
         label="涉及企业",
+        # thousands of enterprises at a city: searched, never all in the page
+        widget=SearchSelect(
+            reverse_lazy("hotline:enterprise_filter_options"),
+            placeholder="输入企业名称、信用代码或车牌检索",
+        ),
     )
     received_from = django_filters.DateFilter(
         method="received_on_or_after",

@@ -6,6 +6,11 @@ app_name = "hotline"
 
 urlpatterns = [
     path("", views.ticket_list, name="ticket_list"),
+    path(
+        "enterprises/",
+        views.enterprise_filter_options,
+        name="enterprise_filter_options",
+    ),
     path("new/", views.ticket_create, name="ticket_create"),
     path("new/enterprises/", views.enterprise_options, name="enterprise_options"),
     path("board/", views.ticket_board, name="ticket_board"),

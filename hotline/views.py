@@ -49,6 +49,24 @@ def ticket_list(request):
     )
 
 
+@require_GET
+@web.permission_required("hotline.view_ticket")
+def enterprise_filter_options(request):
+    """htmx: the list's 涉及企业 filter filled with the enterprises matching what
+    was typed (name, credit code or a plate of earlier tickets)."""
+    query = request.GET.get("enterprise_query", "").strip()[:100]
+    enterprises = selectors.enterprise_lookup(request.user, query, limit=20)
+    return render(
+        request,
+        "includes/_search_options.html",
+        {
+            "options": [(e.pk, e.name) for e in enterprises],
+            "query": query,
+            "empty_text": "没有匹配的企业",
+        },
+    )
+
+
 def _list_rows(request, tickets) -> list[dict]:
     """Rows with the caller masked, or hidden when confidential for this user."""
     rows = []

@@ -23,6 +23,17 @@ def bootstrap_widgets(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
+def every_word(query: str, *fields: str, words: int = 5) -> Q:
+    """Rows where each word typed (up to ``words``) is in one of ``fields``."""
+    condition = Q()
+    for word in (query or "").split()[:words]:
+        one = Q()
+        for field in fields:
+            one |= Q(**{f"{field}__icontains": word})
+        condition &= one
+    return condition
+
+
 class SearchFilterSet(FilterSet):
     """A list's filters with Bootstrap widgets and a ``q`` search box matching
     any of ``search_fields`` (``icontains``); override ``search_condition`` for

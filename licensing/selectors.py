@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from jiaotong.calendar.workdays import add_working_days
+from jiaotong.filters import every_word
 from jiaotong.models import AuditEvent, Enterprise, Matter, MatterChange
 from jiaotong.registry.models import MatterSource, PowerType
 
@@ -58,9 +59,9 @@ def application_list(user):
 def matter_filter_search(query: str, limit: int = 30) -> list[Matter]:
     """The list's 事项 filter: window matters, repealed ones included (older
     applications name them), whose code or name holds every word typed."""
-    matters = Matter.objects.filter(power_type__in=WINDOW_POWER_TYPES)
-    for term in (query or "").split()[:5]:
-        matters = matters.filter(Q(code__icontains=term) | Q(name__icontains=term))
+    matters = Matter.objects.filter(
+        every_word(query, "code", "name"), power_type__in=WINDOW_POWER_TYPES
+    )
     return list(matters.only("id", "code", "name").order_by("code")[:limit])
 
 

@@ -80,3 +80,49 @@ def test_a_matter_picked_from_the_search_filters_the_list(client, clerk, org, ma
 
     assert {a.pk for a in page.context["page_obj"]} == freight
     assert Application.objects.count() == 4
+
+
+@pytest.fixture
+def enterprises(db):
+    from tests.factories import make_enterprise
+
+    return [make_enterprise(f"睢县第{n}运输有限公司") for n in range(40)] + [
+        make_enterprise("商丘市顺达物流有限公司")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reader", "page", "field", "options", "query", "found"),
+    [
+        (
+            "reviewer",
+            "enforcement:case_list",
+            "matter",
+            "enforcement:matter_filter_options",
+            "货物运输",
+            "penalty",
+        ),
+        (
+            "hotline_agent",
+            "hotline:ticket_list",
+            "enterprise",
+            "hotline:enterprise_filter_options",
+            "顺达",
+            "enterprise",
+        ),
+    ],
+)
+def test_the_other_big_filters_are_searched_too(
+    client, request, matters, enterprises, reader, page, field, options, query, found
+):
+    client.force_login(request.getfixturevalue(reader))
+
+    body = client.get(reverse(page)).content.decode()
+    select = re.search(rf'<select name="{field}".*?</select>', body, re.S).group(0)
+    assert select.count("<option") == 1
+    assert f'hx-get="{reverse(options)}"' in body
+
+    answer = client.get(reverse(options), {f"{field}_query": query})
+    values = re.findall(r'<option value="(\d+)"', answer.content.decode())
+    expected = matters["penalty"] if found == "penalty" else enterprises[-1]
+    assert values == [str(expected.pk)]
