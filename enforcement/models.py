@@ -259,10 +259,17 @@ class PenaltyCaseQuerySet(models.QuerySet):
             return self.none()
         if has_role(user, ROLE_LEADER, ROLE_REVIEWER):
             return self.all()
-        scope = Q(officers__user=user) | Q(created_by=user)
+        from jiaotong.models import OrgUnit
+
+        # One condition on the table itself (no semi-join over every case), the
+        # subtree's unit ids as constants: the planner estimates the list's
+        # total and reads the list's index in order.
+        assigned = self.model.officers.through.objects.filter(officer__user=user)
+        scope = Q(created_by=user) | Q(pk__in=assigned.values("penaltycase_id"))
         if user.unit_id is not None:
-            scope |= Q(unit__path__startswith=user.unit.path)
-        return self.filter(pk__in=self.model.objects.filter(scope).values("pk"))
+            units = OrgUnit.objects.subtree_of(user.unit).values_list("pk", flat=True)
+            scope |= Q(unit_id__in=list(units))
+        return self.filter(scope)
 
     def counted(self):
         return self.filter(is_test=False)
