@@ -321,6 +321,19 @@ def seek_page(
     )
 
 
+def cursor_at(queryset, depth: int) -> str | None:
+    """The cursor of the page that starts at row ``depth`` (0-based) of the
+    ordered queryset: for benchmarks and tests that want a deep page (it reads
+    with OFFSET once; the pages themselves never do). None at row 0 or past
+    the end."""
+    if depth <= 0:
+        return None
+    parts = _parts(queryset)
+    order = [part.order(reverse=False) for part in parts]
+    row = queryset.order_by(*order)[depth - 1 : depth].first()
+    return encode_cursor(NEXT, parts, row) if row is not None else None
+
+
 def request_page(request, queryset, **kwargs) -> SeekPage:
     """``seek_page`` at the request's ``?cursor=``."""
     return seek_page(queryset, request.GET.get(CURSOR_PARAM), **kwargs)

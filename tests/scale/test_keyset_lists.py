@@ -332,3 +332,17 @@ def test_an_exact_total_up_to_the_cap_and_an_estimate_above_it(
         assert "约 12 条" in body
     else:
         assert "5 条以上" in body
+
+
+def test_a_cursor_at_a_depth_opens_the_page_starting_there(client, clerk, org):
+    rows = Applications(org, {"clerk": clerk})
+    _fill(rows, 40)
+    client.force_login(clerk)
+    ordered = rows.ordered_pks()
+    queryset = Application.objects.visible_to(clerk)
+
+    page = _page(_get(client, rows, pagination.cursor_at(queryset, 30)))
+
+    assert [row.pk for row in page.rows] == ordered[30:]
+    assert pagination.cursor_at(queryset, 0) is None
+    assert pagination.cursor_at(queryset, 41) is None
