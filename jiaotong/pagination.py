@@ -113,6 +113,8 @@ class _Part:
             raise ValueError(str(exc)) from exc
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             raise ValueError("naive datetime")
+        if isinstance(value, dt.date) and not 1000 <= value.year <= 9000:
+            raise ValueError("out of range")  # no overflow converting to UTC
         if isinstance(value, int) and not -_BIGINT <= value < _BIGINT:
             raise ValueError("out of range")
         if value is None:
