@@ -130,6 +130,5 @@ def audit_list(request):
             "filter": event_filter,
             "page": page,
             "chain_check": last_chain_check(),
-            "page_size": PAGE_SIZE,
         },
     )
