@@ -22,6 +22,13 @@ An app's indicators module may also define
 its figures, written by the year-end workbook (jiaotong.reports.builder) as further
 worksheets, ``rows`` an iterable of tuples.
 
+Several figures of one table may read one aggregate query: a helper decorated
+``@shared`` (``helper(year, org) -> dict`` of counts) runs once per
+``(year, org)`` within a ``compute_all`` call (or a ``shared_queries()``
+block) and the indicators registered on it each read their own key, so each
+code still has one definition and the dashboard's year costs one query per
+table instead of one per code.
+
 The project package's own figures (powers.*, org.*) are ordinary indicators
 modules of its concern rooms (jiaotong.registry.indicators,
 jiaotong.accounts.indicators), found the same way as any app's
@@ -30,9 +37,12 @@ jiaotong.accounts.indicators), found the same way as any app's
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -131,7 +141,48 @@ def registered() -> list[Indicator]:
 
 
 def compute_all(year: int, org=None) -> list[tuple[Indicator, Value]]:
-    return [(ind, ind.compute(year, org)) for ind in registered()]
+    with shared_queries():
+        return [(ind, ind.compute(year, org)) for ind in registered()]
+
+
+# --- Queries several figures share ----------------------------------------------
+
+# (helper, year, org pk) -> result, while a compute_all call (or a
+# shared_queries block) runs; None elsewhere.
+_SHARED: ContextVar[dict | None] = ContextVar("indicator_shared", default=None)
+
+
+@contextmanager
+def shared_queries() -> Iterator[None]:
+    """Within the block, each ``@shared`` helper runs once per (year, org):
+    for callers that compute several figures one by one (the workbook's
+    progress, a section's figures). Nested blocks reuse the outer memo."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(func):
+    """Decorate ``func(year, org)``, one aggregate query giving several figures,
+    so that it runs once per (year, org) inside ``shared_queries`` (and so
+    inside ``compute_all``); outside, every call queries afresh."""
+
+    @functools.wraps(func)
+    def wrapper(year: int, org=None):
+        memo = _SHARED.get()
+        if memo is None:
+            return func(year, org)
+        key = (func, year, getattr(org, "pk", None))
+        if key not in memo:
+            memo[key] = func(year, org)
+        return memo[key]
+
+    return wrapper
 
 
 def compute(code: str, year: int, org=None) -> Value:
