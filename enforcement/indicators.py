@@ -9,16 +9,17 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     Sum,
     Value,
 )
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import GreaterThan
 
 from jiaotong.dates import LOCAL_TZ, year_bounds
 from jiaotong.metrics.registry import indicator, rate, shared
@@ -42,16 +43,37 @@ def decided_cases(year: int, org=None):
     )
 
 
+class DaysBetween(Func):
+    """Whole calendar days from the date ``start`` to the date ``end``
+    (``DaysBetween(end, start)``): PostgreSQL subtracts dates to an integer,
+    SQLite through julianday (it has no interval type)."""
+
+    arity = 2
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
 def _overdue() -> Q:
     """General-procedure decisions more than 90 calendar days (plus approved
-    extensions) after 立案, compared as local dates (on rows annotated with
-    ``took``: days from the local date of 立案 to that of the decision)."""
-    allowed = ExpressionWrapper(
-        Value(dt.timedelta(days=DECISION_DAYS))
-        + F("extension_days") * Value(dt.timedelta(days=1)),
-        output_field=DurationField(),
+    extensions) after 立案, compared as local dates."""
+    took = DaysBetween(
+        TruncDate("decided_at", tzinfo=LOCAL_TZ), TruncDate("filed_at", tzinfo=LOCAL_TZ)
     )
-    return Q(procedure=Procedure.GENERAL, filed_at__isnull=False, took__gt=allowed)
+    return Q(
+        GreaterThan(took, Value(DECISION_DAYS) + F("extension_days")),
+        procedure=Procedure.GENERAL,
+        filed_at__isnull=False,
+    )
 
 
 @shared
@@ -61,21 +83,11 @@ def decided_figures(year: int, org=None) -> dict:
     published = Publicity.objects.filter(
         case=OuterRef("pk"), published_on__isnull=False
     )
-    return (
-        decided_cases(year, org)
-        .annotate(
-            took=ExpressionWrapper(
-                TruncDate("decided_at", tzinfo=LOCAL_TZ)
-                - TruncDate("filed_at", tzinfo=LOCAL_TZ),
-                output_field=DurationField(),
-            )
-        )
-        .aggregate(
-            cases=Count("pk"),
-            published=Count("pk", filter=Q(Exists(published))),
-            fines=Sum("fine"),
-            overdue=Count("pk", filter=_overdue()),
-        )
+    return decided_cases(year, org).aggregate(
+        cases=Count("pk"),
+        published=Count("pk", filter=Q(Exists(published))),
+        fines=Sum("fine"),
+        overdue=Count("pk", filter=_overdue()),
     )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import DurationField, ExpressionWrapper, F, Sum, Value
+from django.db.models import F, Sum
 from django.db.models.functions import TruncDate
 from django.test.utils import CaptureQueriesContext
 
@@ -241,23 +241,17 @@ def plain_enforcement(org) -> dict:
     if org is not None:
         cases = cases.filter(unit__path__startswith=org.path)
     decided = cases.filter(outcome="处罚", decided_at__gte=START, decided_at__lt=END)
-    overdue = (
-        decided.filter(procedure="普通程序", filed_at__isnull=False)
-        .annotate(
-            took=ExpressionWrapper(
-                TruncDate("decided_at", tzinfo=LOCAL_TZ)
-                - TruncDate("filed_at", tzinfo=LOCAL_TZ),
-                output_field=DurationField(),
-            )
-        )
-        .filter(
-            took__gt=ExpressionWrapper(
-                Value(dt.timedelta(days=90))
-                + F("extension_days") * Value(dt.timedelta(days=1)),
-                output_field=DurationField(),
-            )
-        )
-    )
+
+    def local(moment):
+        return moment.astimezone(LOCAL_TZ).date()
+
+    # Worked out in Python, case by case: local dates, calendar days.
+    overdue = [
+        case
+        for case in decided.filter(procedure="普通程序", filed_at__isnull=False)
+        if (local(case.decided_at) - local(case.filed_at)).days
+        > 90 + case.extension_days
+    ]
     reviewed = (
         LegalReview.objects.filter(
             concluded_at__gte=START, concluded_at__lt=END, case__in=cases
@@ -273,7 +267,7 @@ def plain_enforcement(org) -> dict:
         ),
         "enforcement.fines_total": decided.aggregate(t=Sum("fine"))["t"]
         or Decimal("0"),
-        "enforcement.overdue_cases": overdue.count(),
+        "enforcement.overdue_cases": len(overdue),
         "enforcement.legal_reviews": reviewed.count(),
     }
 
