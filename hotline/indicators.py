@@ -8,11 +8,10 @@ on-time are judged on the local date of ``closed_at``.
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from jiaotong.dates import LOCAL_TZ, year_bounds
-from jiaotong.metrics.registry import indicator, rate, shared
+from jiaotong.dates import year_bounds
+from jiaotong.metrics.registry import LocalDate, indicator, rate, shared
 
 from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in
@@ -36,7 +35,7 @@ def received_figures(year: int, org) -> dict[str, int]:
     _, year_end = year_bounds(year)
     return (
         tickets_received_in(year, org)
-        .annotate(closed_on=TruncDate("closed_at", tzinfo=LOCAL_TZ))
+        .annotate(closed_on=LocalDate("closed_at", year))
         .aggregate(
             received=Count("id"),
             h12328=Count("id", filter=Q(source=Source.H12328)),

@@ -7,11 +7,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from jiaotong.dates import LOCAL_TZ, year_bounds, year_end
-from jiaotong.metrics.registry import indicator, rate, shared
+from jiaotong.dates import year_bounds, year_end
+from jiaotong.metrics.registry import LocalDate, indicator, rate, shared
 from jiaotong.models import Matter
 from jiaotong.registry.models import PowerType
 
@@ -63,7 +62,7 @@ def completed_figures(year: int, org=None) -> dict[str, int]:
     on_time = Q(promised_due_date__isnull=False, done_on__lte=F("promised_due_date"))
     return (
         completed(year, org)
-        .annotate(done_on=TruncDate("completed_at", tzinfo=LOCAL_TZ))
+        .annotate(done_on=LocalDate("completed_at", year))
         .aggregate(
             completed=Count("pk"),
             licensing=Count("pk", filter=Q(matter__power_type=PowerType.LICENSING)),

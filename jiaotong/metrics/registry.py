@@ -37,6 +37,7 @@ jiaotong.accounts.indicators), found the same way as any app's
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -48,6 +49,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+
+from django.db.models.functions import TruncDate
 
 Value = int | Decimal | None
 
@@ -204,6 +207,50 @@ def _autodiscover() -> None:
 
 
 # --- Helpers every compute function uses --------------------------------------
+
+
+@cache
+def steady_utc_offset(year: int) -> dt.timedelta | None:
+    """LOCAL_TZ's UTC offset when it is one and the same from 1 Jan of Y-1 on
+    (no daylight saving, no change of standard time: true of Asia/Shanghai
+    since 1992), else None. Checked day by day over the years records of Y
+    can carry (to two years from now), month by month after that."""
+    from jiaotong.dates import LOCAL_TZ
+    from jiaotong.validators import DB_LATEST_INSTANT
+
+    moment = dt.datetime(year - 1, 1, 1, 12, tzinfo=LOCAL_TZ)
+    offset = moment.utcoffset()
+    daily_until = dt.datetime.now(LOCAL_TZ) + dt.timedelta(days=2 * 366)
+    while moment < DB_LATEST_INSTANT:
+        if moment.utcoffset() != offset:
+            return None
+        moment += dt.timedelta(days=1 if moment < daily_until else 30)
+    return offset
+
+
+class LocalDate(TruncDate):
+    """The local (Asia/Shanghai) date of a timestamp field, for the figures of
+    ``year``: ``TruncDate(field, tzinfo=LOCAL_TZ)``, which PostgreSQL works
+    out with a named-zone lookup per row; where the zone's offset is steady
+    from Y-1 on (``steady_utc_offset``), PostgreSQL is given that fixed
+    offset instead, the same dates at a third of the cost per row."""
+
+    def __init__(self, expression, year: int):
+        from jiaotong.dates import LOCAL_TZ
+
+        super().__init__(expression, tzinfo=LOCAL_TZ)
+        self.year = year
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        offset = steady_utc_offset(self.year)
+        if offset is None:
+            return self.as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        seconds = int(offset.total_seconds())
+        return f"(({sql}) AT TIME ZONE %s::interval)::date", (
+            *params,
+            f"{seconds} seconds",
+        )
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:

@@ -16,7 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from enforcement.models import LegalReview, PenaltyCase, PublicityRecord
 from hotline.models import Ticket
 from jiaotong.dates import LOCAL_TZ
-from jiaotong.metrics.registry import compute, compute_all, rate, shared_queries
+from jiaotong.metrics.registry import (
+    LocalDate,
+    compute,
+    compute_all,
+    rate,
+    shared_queries,
+    steady_utc_offset,
+)
 from licensing.models import Application
 from tests.factories import make_matter, resident_id
 
@@ -341,3 +348,19 @@ def test_the_year_is_read_from_covering_indexes(records, code, index):
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"Index Only Scan using {index}" in plan, plan
+
+
+def test_local_dates_with_the_steady_offset_equal_the_zones(records):
+    """LocalDate gives PostgreSQL a fixed offset where Asia/Shanghai has kept
+    one (since 1992); the dates are the zone's, also just around midnight."""
+    assert steady_utc_offset(2023) == dt.timedelta(hours=8)
+    assert steady_utc_offset(1990) is None  # summer time 1986–1991
+    rows = Application.objects.exclude(completed_at=None).annotate(
+        steady=LocalDate("completed_at", YEAR),
+        zoned=TruncDate("completed_at", tzinfo=LOCAL_TZ),
+        old_year=LocalDate("completed_at", 1990),
+    )
+    pairs = list(rows.values_list("completed_at", "steady", "zoned", "old_year"))
+    assert len(pairs) > 100
+    for completed_at, steady, zoned, old_year in pairs:
+        assert steady == zoned == old_year == completed_at.astimezone(LOCAL_TZ).date()
