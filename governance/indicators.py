@@ -1,5 +1,7 @@
 """oversight.*, documents.*, mediation.*, education.*, campaign.* and training.*
-of spec/indicators.md, each one aggregate query.
+of spec/indicators.md: the figures of one register in Y read one aggregate
+query (``replied_figures``, ``activity_figures``, ``issue_figures``,
+``reviewed_figures``, ``education_figures``), the others one query each.
 
 "In Y" is the local (Asia/Shanghai) date of the named timestamp: an activity at
 23:30 on 31 December counts in that year, one at 00:30 on 1 January in the next.
@@ -10,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 
 from jiaotong.dates import year_bounds
-from jiaotong.metrics.registry import indicator
+from jiaotong.metrics.registry import indicator, shared
 
 from .models import (
     CampaignActivity,
@@ -38,8 +40,10 @@ def _in_org(queryset, org, unit_field: str = "unit"):
     return queryset.filter(**{f"{unit_field}__path__startswith": org.path})
 
 
-def _sum(queryset, field: str) -> int:
-    return queryset.aggregate(total=Sum(field))["total"] or 0
+def _sums(queryset, *fields: str) -> dict[str, int]:
+    """field -> its sum over ``queryset`` (0 when nothing), in one query."""
+    totals = queryset.aggregate(**{field: Sum(field) for field in fields})
+    return {field: total or 0 for field, total in totals.items()}
 
 
 # --- Oversight --------------------------------------------------------------------------
@@ -50,14 +54,24 @@ def replied_in(year: int, org=None):
     return _in_org(Suggestion.objects.filter(_in_year("replied_at", year)), org)
 
 
+@shared
+def replied_figures(year: int, org=None) -> dict[str, int]:
+    return replied_in(year, org).aggregate(
+        **{
+            kind: Count("pk", filter=Q(kind=kind))
+            for kind in (SuggestionKind.NPC, SuggestionKind.CPPCC)
+        }
+    )
+
+
 @indicator("oversight.npc_suggestions")
 def npc_suggestions(year: int, org=None) -> int:
-    return replied_in(year, org).filter(kind=SuggestionKind.NPC).count()
+    return replied_figures(year, org)[SuggestionKind.NPC]
 
 
 @indicator("oversight.cppcc_proposals")
 def cppcc_proposals(year: int, org=None) -> int:
-    return replied_in(year, org).filter(kind=SuggestionKind.CPPCC).count()
+    return replied_figures(year, org)[SuggestionKind.CPPCC]
 
 
 # --- Special campaigns and training ----------------------------------------------------------
@@ -71,19 +85,27 @@ def campaign_activities(year: int, org=None):
     )
 
 
+@shared
+def activity_figures(year: int, org=None) -> dict[str, int]:
+    """Banners, articles and enterprise visits of the activities held in Y."""
+    return _sums(
+        campaign_activities(year, org), "banners", "articles", "enterprise_visits"
+    )
+
+
 @indicator("campaign.banners")
 def campaign_banners(year: int, org=None) -> int:
-    return _sum(campaign_activities(year, org), "banners")
+    return activity_figures(year, org)["banners"]
 
 
 @indicator("campaign.articles")
 def campaign_articles(year: int, org=None) -> int:
-    return _sum(campaign_activities(year, org), "articles")
+    return activity_figures(year, org)["articles"]
 
 
 @indicator("campaign.enterprise_visits")
 def campaign_enterprise_visits(year: int, org=None) -> int:
-    return _sum(campaign_activities(year, org), "enterprise_visits")
+    return activity_figures(year, org)["enterprise_visits"]
 
 
 def campaign_issues(year: int, org=None):
@@ -95,16 +117,24 @@ def campaign_issues(year: int, org=None):
     )
 
 
+@shared
+def issue_figures(year: int, org=None) -> dict[str, int]:
+    """The problems listed in Y and, of them, those rectified by 31 Dec of Y."""
+    _, end = year_bounds(year)
+    return campaign_issues(year, org).aggregate(
+        listed=Count("pk"), fixed=Count("pk", filter=Q(rectified_at__lt=end))
+    )
+
+
 @indicator("campaign.issues")
 def campaign_issue_count(year: int, org=None) -> int:
-    return campaign_issues(year, org).count()
+    return issue_figures(year, org)["listed"]
 
 
 @indicator("campaign.issues_fixed")
 def campaign_issues_fixed(year: int, org=None) -> int:
     """Of the problems listed in Y, those rectified by 31 Dec of Y."""
-    _, end = year_bounds(year)
-    return campaign_issues(year, org).filter(rectified_at__lt=end).count()
+    return issue_figures(year, org)["fixed"]
 
 
 def training_sessions(year: int, org=None):
@@ -140,28 +170,32 @@ def reviews_concluded(year: int, org=None):
     )
 
 
-def _reviewed_documents(year: int, org, *results) -> int:
-    """Distinct documents whose clean-up review concluded in Y (with one of
-    ``results`` when given)."""
-    reviews = reviews_concluded(year, org)
-    if results:
-        reviews = reviews.filter(result__in=results)
-    return reviews.aggregate(n=Count("document", distinct=True))["n"]
+@shared
+def reviewed_figures(year: int, org=None) -> dict[str, int]:
+    """Distinct documents whose clean-up review concluded in Y: all of them
+    (``reviewed``) and those with each result."""
+    return reviews_concluded(year, org).aggregate(
+        reviewed=Count("document", distinct=True),
+        **{
+            result: Count("document", distinct=True, filter=Q(result=result))
+            for result in (ReviewResult.REPEAL, ReviewResult.RETAIN)
+        },
+    )
 
 
 @indicator("documents.reviewed")
 def documents_reviewed(year: int, org=None) -> int:
-    return _reviewed_documents(year, org)
+    return reviewed_figures(year, org)["reviewed"]
 
 
 @indicator("documents.repealed")
 def documents_repealed(year: int, org=None) -> int:
-    return _reviewed_documents(year, org, ReviewResult.REPEAL)
+    return reviewed_figures(year, org)[ReviewResult.REPEAL]
 
 
 @indicator("documents.retained")
 def documents_retained(year: int, org=None) -> int:
-    return _reviewed_documents(year, org, ReviewResult.RETAIN)
+    return reviewed_figures(year, org)[ReviewResult.RETAIN]
 
 
 def mediations_accepted(year: int, org=None):
@@ -191,8 +225,16 @@ def education_events(year: int, org=None):
     return _in_org(EducationEvent.objects.filter(_in_year("held_at", year)), org)
 
 
+@shared
+def education_figures(year: int, org=None) -> dict[str, int]:
+    """Banners, leaflets, participants and articles of the events held in Y."""
+    return _sums(
+        education_events(year, org), "banners", "leaflets", "participants", "articles"
+    )
+
+
 def _education_sum(year: int, org, field: str) -> int:
-    return _sum(education_events(year, org), field)
+    return education_figures(year, org)[field]
 
 
 @indicator("education.banners")

@@ -1,4 +1,5 @@
-"""hotline.* indicators (spec/indicators.md, 监督与热线), each one aggregate query.
+"""hotline.* indicators (spec/indicators.md, 监督与热线), all read from one
+aggregate query over the tickets received in Y (``received_figures``).
 
 "Received in Y" is the local (Asia/Shanghai) date of the call; closure and
 on-time are judged on the local date of ``closed_at``.
@@ -7,11 +8,10 @@ on-time are judged on the local date of ``closed_at``.
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from jiaotong.dates import LOCAL_TZ, year_bounds
-from jiaotong.metrics.registry import indicator, rate
+from jiaotong.dates import year_bounds
+from jiaotong.metrics.registry import LocalDate, indicator, rate, shared
 
 from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in
@@ -28,13 +28,37 @@ def _list_url(year: int, org, **params) -> str:
     return reverse("hotline:ticket_list") + "?" + urlencode(query)
 
 
+@shared
+def received_figures(year: int, org) -> dict[str, int]:
+    """The counts behind every hotline.* figure of the tickets received in Y, in
+    one pass over them (the covering index ticket_received_ind_idx)."""
+    _, year_end = year_bounds(year)
+    return (
+        tickets_received_in(year, org)
+        .annotate(closed_on=LocalDate("closed_at", year))
+        .aggregate(
+            received=Count("id"),
+            h12328=Count("id", filter=Q(source=Source.H12328)),
+            h12345=Count("id", filter=Q(source=Source.H12345)),
+            closed_in_year=Count("id", filter=Q(closed_at__lt=year_end)),
+            closed=Count("id", filter=Q(closed_at__isnull=False)),
+            on_time=Count(
+                "id",
+                filter=Q(closed_at__isnull=False, closed_on__lte=F("due_date")),
+            ),
+            reached=Count("id", filter=Q(follow_up_result__in=REACHED_RESULTS)),
+            satisfied=Count("id", filter=Q(follow_up_result__in=SATISFIED_RESULTS)),
+        )
+    )
+
+
 @indicator(
     "hotline.12328.received",
     drilldown=lambda year, org: _list_url(year, org, source=Source.H12328),
     drilldown_perm=PERM,
 )
 def received_12328(year: int, org) -> int:
-    return tickets_received_in(year, org).filter(source=Source.H12328).count()
+    return received_figures(year, org)["h12328"]
 
 
 @indicator(
@@ -43,33 +67,21 @@ def received_12328(year: int, org) -> int:
     drilldown_perm=PERM,
 )
 def received_12345(year: int, org) -> int:
-    return tickets_received_in(year, org).filter(source=Source.H12345).count()
+    return received_figures(year, org)["h12345"]
 
 
 @indicator("hotline.closure_rate")
 def closure_rate(year: int, org):
     """Of the tickets received in Y, the share closed on or before 31 Dec of Y."""
-    _, year_end = year_bounds(year)
-    counts = tickets_received_in(year, org).aggregate(
-        received=Count("id"),
-        closed=Count("id", filter=Q(closed_at__lt=year_end)),
-    )
-    return rate(counts["closed"], counts["received"])
+    counts = received_figures(year, org)
+    return rate(counts["closed_in_year"], counts["received"])
 
 
 @indicator("hotline.on_time_rate")
 def on_time_rate(year: int, org):
     """Of the tickets received in Y and closed, the share closed on or before
     their deadline date."""
-    counts = (
-        tickets_received_in(year, org)
-        .filter(closed_at__isnull=False)
-        .annotate(closed_on=TruncDate("closed_at", tzinfo=LOCAL_TZ))
-        .aggregate(
-            closed=Count("id"),
-            on_time=Count("id", filter=Q(closed_on__lte=F("due_date"))),
-        )
-    )
+    counts = received_figures(year, org)
     return rate(counts["on_time"], counts["closed"])
 
 
@@ -77,10 +89,7 @@ def on_time_rate(year: int, org):
 def satisfaction_rate(year: int, org):
     """Of the tickets received in Y whose follow-up reached the caller, the share
     answering 满意 or 基本满意 (联系不上 and no follow-up are left out)."""
-    counts = tickets_received_in(year, org).aggregate(
-        reached=Count("id", filter=Q(follow_up_result__in=REACHED_RESULTS)),
-        satisfied=Count("id", filter=Q(follow_up_result__in=SATISFIED_RESULTS)),
-    )
+    counts = received_figures(year, org)
     return rate(counts["satisfied"], counts["reached"])
 
 

@@ -1,5 +1,6 @@
 """The figures inspections.* and supervision.* of spec/indicators.md, each one
-aggregate query. Spot checks are run by the bureau as a whole (tasks carry no
+aggregate query (supervision.records and inspections.published_on_time share
+``record_figures``). Spot checks are run by the bureau as a whole (tasks carry no
 unit), so ``org`` does not narrow them."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from jiaotong.dates import LOCAL_TZ
-from jiaotong.metrics.registry import indicator, rate
+from jiaotong.metrics.registry import indicator, rate, shared
 from jiaotong.models import CreditGradeChange
 
 from .models import DrawnEnterprise, InspectionRecord, SpotCheckTask
@@ -52,24 +53,33 @@ def inspections_problem_rate(year: int, org=None):
     return rate(counts["problems"], counts["total"])
 
 
-@indicator("inspections.published_on_time")
-def inspections_published_on_time(year: int, org=None):
-    counts = (
-        InspectionRecord.objects.filter(
-            kind=InspectionRecord.Kind.RANDOM, inspected_on__year=year
-        )
+@shared
+def record_figures(year: int, org=None) -> dict[str, int]:
+    """The inspection records of Y: all of them, the random ones and, of those,
+    the ones published by their due date (local date), in one query."""
+    random_kind = Q(kind=InspectionRecord.Kind.RANDOM)
+    return (
+        InspectionRecord.objects.filter(inspected_on__year=year)
         .annotate(published_on=TruncDate("published_at", tzinfo=LOCAL_TZ))
         .aggregate(
-            total=Count("pk"),
-            on_time=Count("pk", filter=Q(published_on__lte=F("publish_due"))),
+            records=Count("pk"),
+            random=Count("pk", filter=random_kind),
+            on_time=Count(
+                "pk", filter=random_kind & Q(published_on__lte=F("publish_due"))
+            ),
         )
     )
-    return rate(counts["on_time"], counts["total"])
+
+
+@indicator("inspections.published_on_time")
+def inspections_published_on_time(year: int, org=None):
+    counts = record_figures(year, org)
+    return rate(counts["on_time"], counts["random"])
 
 
 @indicator("supervision.records")
 def supervision_records(year: int, org=None) -> int:
-    return InspectionRecord.objects.filter(inspected_on__year=year).count()
+    return record_figures(year, org)["records"]
 
 
 @indicator("supervision.credit_downgrades")

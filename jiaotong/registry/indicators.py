@@ -1,5 +1,6 @@
-"""The power list's figures (powers.* of spec/indicators.md), each one
-aggregate query.
+"""The power list's figures (powers.* of spec/indicators.md): the counts of
+matters in force read one aggregate query (``power_figures``), the changes of Y
+another (``change_figures``), the benchmarks a third.
 
 "In force at 31 Dec of Y" is ``in_force_on(year_end(Y))``: started on or before
 that day (or no start date) and not repealed/abolished on or before it, so a
@@ -18,13 +19,15 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
+    Count,
+    Q,
     Value,
     When,
 )
 from django.urls import reverse
 
 from jiaotong.dates import year_end
-from jiaotong.metrics.registry import indicator
+from jiaotong.metrics.registry import indicator, shared
 from jiaotong.registry.models import (
     DiscretionItem,
     Matter,
@@ -44,21 +47,56 @@ def _matters(year: int, org):
     return matters
 
 
-def _powers(year: int, org):
-    """Power items (not public services) in force at 31 Dec of Y."""
-    return _matters(year, org).exclude(power_type=PowerType.PUBLIC_SERVICE)
-
-
-def _changes_in_year(kind: str, year: int, org) -> int:
-    """Distinct matters with a change of ``kind`` dated in Y."""
+@shared
+def change_figures(year: int, org) -> dict[str, int]:
+    """Distinct matters with a change of each kind dated in Y, in one query."""
     changes = MatterChange.objects.filter(
-        kind=kind,
         effective_on__gte=dt.date(year, 1, 1),
         effective_on__lte=year_end(year),
     )
     if org is not None:
         changes = changes.filter(matter__unit__path__startswith=org.path)
-    return changes.values("matter").distinct().count()
+    return changes.aggregate(
+        **{
+            kind: Count("matter", distinct=True, filter=Q(kind=kind))
+            for kind in (
+                MatterChange.Kind.FILING_REFORM,
+                MatterChange.Kind.NOTIFY_COMMIT,
+            )
+        }
+    )
+
+
+def _changes_in_year(kind: str, year: int, org) -> int:
+    """Distinct matters with a change of ``kind`` dated in Y."""
+    return change_figures(year, org)[kind]
+
+
+@shared
+def power_figures(year: int, org) -> dict[str, int]:
+    """The powers.* counts of the matters in force at 31 Dec of Y, in one query:
+    ``total`` (power items, not public services), one per power type, and
+    ``delegated``."""
+    power = ~Q(power_type=PowerType.PUBLIC_SERVICE)
+    return _matters(year, org).aggregate(
+        total=Count("pk", filter=power),
+        **{
+            power_type: Count("pk", filter=power & Q(power_type=power_type))
+            for power_type in (
+                PowerType.LICENSING,
+                PowerType.PENALTY,
+                PowerType.CONFIRMATION,
+                PowerType.OTHER,
+            )
+        },
+        delegated=Count(
+            "pk",
+            filter=Q(
+                power_type=PowerType.LICENSING,
+                source__in=[MatterSource.PROVINCE, MatterSource.CITY],
+            ),
+        ),
+    )
 
 
 def _power_list_url(power_type: str):
@@ -76,7 +114,7 @@ def _power_list_url(power_type: str):
 
 @indicator("powers.total")
 def powers_total(year: int, org) -> int:
-    return _powers(year, org).count()
+    return power_figures(year, org)["total"]
 
 
 @indicator(
@@ -85,14 +123,14 @@ def powers_total(year: int, org) -> int:
     drilldown_perm=PERM,
 )
 def powers_licensing(year: int, org) -> int:
-    return _powers(year, org).filter(power_type=PowerType.LICENSING).count()
+    return power_figures(year, org)[PowerType.LICENSING]
 
 
 @indicator(
     "powers.penalty", drilldown=_power_list_url(PowerType.PENALTY), drilldown_perm=PERM
 )
 def powers_penalty(year: int, org) -> int:
-    return _powers(year, org).filter(power_type=PowerType.PENALTY).count()
+    return power_figures(year, org)[PowerType.PENALTY]
 
 
 @indicator(
@@ -101,14 +139,14 @@ def powers_penalty(year: int, org) -> int:
     drilldown_perm=PERM,
 )
 def powers_confirmation(year: int, org) -> int:
-    return _powers(year, org).filter(power_type=PowerType.CONFIRMATION).count()
+    return power_figures(year, org)[PowerType.CONFIRMATION]
 
 
 @indicator(
     "powers.other", drilldown=_power_list_url(PowerType.OTHER), drilldown_perm=PERM
 )
 def powers_other(year: int, org) -> int:
-    return _powers(year, org).filter(power_type=PowerType.OTHER).count()
+    return power_figures(year, org)[PowerType.OTHER]
 
 
 @indicator("powers.filing_reform")
@@ -123,14 +161,7 @@ def powers_notify_commit(year: int, org) -> int:
 
 @indicator("powers.delegated")
 def powers_delegated(year: int, org) -> int:
-    return (
-        _powers(year, org)
-        .filter(
-            power_type=PowerType.LICENSING,
-            source__in=[MatterSource.PROVINCE, MatterSource.CITY],
-        )
-        .count()
-    )
+    return power_figures(year, org)["delegated"]
 
 
 @indicator("powers.benchmarked_penalties")
