@@ -5,17 +5,20 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+import xlsxwriter
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import AuditEvent
 from jiaotong.reports.builder import (
     SUMMARY_HEADERS,
     SUMMARY_TITLE,
-    _cell,
+    WORKBOOK_OPTIONS,
     _record_sheets,
     _unique_title,
+    _write_cell,
+    cell_value,
     write_year_report,
 )
 from tests.factories import make_matter, make_unit
@@ -189,26 +192,35 @@ def test_summary_values_are_numbers_or_empty(records, tmp_path):
     ("value", "stored", "data_type"),
     [
         (Decimal("88.7"), 88.7, "n"),
-        (Decimal("100.0"), 100.0, "n"),
+        (Decimal("100.0"), 100, "n"),
         (2370, 2370, "n"),
         (None, None, "n"),
         ("=1+1", "=1+1", "s"),
         ("@A1", "@A1", "s"),
+        ("0123", "0123", "s"),  # text that looks like a number stays text
+        ("http://evil.example", "http://evil.example", "s"),  # not a link
         (True, "是", "s"),
         ("a\x07b", "ab", "s"),  # control characters are not allowed in xlsx
+        ("电话13812345678", "电话138****5678", "s"),  # PIPL: masked in exports
     ],
 )
-def test_cell_conversion(value, stored, data_type):
-    sheet = Workbook(write_only=True).create_sheet("x")
-    cell = _cell(sheet, value)
+def test_cell_conversion(tmp_path, value, stored, data_type):
+    path = tmp_path / "cells.xlsx"
+    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+    sheet = workbook.add_worksheet("x")
+    _write_cell(sheet, 0, 0, value)
+    workbook.close()
+    cell = load_workbook(path)["x"]["A1"]
     assert cell.value == stored
     assert cell.data_type == data_type
+    with zipfile.ZipFile(path) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+        assert "xl/worksheets/_rels/sheet1.xml.rels" not in archive.namelist()
 
 
 def test_aware_datetimes_are_written_as_local_wall_time():
-    sheet = Workbook(write_only=True).create_sheet("x")
     utc_noon = dt.datetime(2023, 5, 1, 4, 0, tzinfo=dt.UTC)
-    assert _cell(sheet, utc_noon).value == dt.datetime(2023, 5, 1, 12, 0)
+    assert cell_value(utc_noon) == dt.datetime(2023, 5, 1, 12, 0)
 
 
 def test_text_that_looks_like_a_formula_stays_text(records, tmp_path):
