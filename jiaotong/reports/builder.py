@@ -69,6 +69,8 @@ _SECTION_FILL = "#F2F2F2"
 # Record sheets: widths guessed from the header and the first rows.
 _SAMPLE_ROWS = 200
 _MAX_WIDTH = 50
+# Excel's rows a worksheet, the header row included.
+MAX_SHEET_ROWS = 1_048_576
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _DATE_FORMAT = "yyyy-mm-dd"
 _MONEY_FORMAT = "#,##0.00"
@@ -126,8 +128,7 @@ def write_year_report(
 
     used_titles = {SUMMARY_TITLE.casefold(), CHECKS_TITLE.casefold()}
     for title, headers, rows in sheets:
-        sheet = workbook.add_worksheet(_unique_title(title, used_titles))
-        _write_records(sheet, formats, year, org, headers, rows)
+        _write_records(workbook, formats, title, used_titles, year, org, headers, rows)
         done += 1
         report(done * 100 // steps)
 
@@ -280,23 +281,34 @@ def _write_checks(sheet, formats, year, org, problems, differences, published, v
     sheet.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
-def _write_records(sheet, formats, year, org, headers, rows) -> None:
+def _write_records(workbook, formats, title, used_titles, year, org, headers, rows):
     """A record sheet: header row 1, frozen, filtered, columns sized to the
     header and the first rows, dates as dates; plain cells where no format is
-    needed (the writer, not the database, is the cost of a large workbook)."""
+    needed (the writer, not the database, is the cost of a large workbook).
+
+    Past Excel's 1,048,576 rows a sheet the records go on in a sheet of the
+    same header, ``热线工单(2)`` and so on (XlsxWriter would silently drop them)."""
     rows = iter(rows)
     sample = list(islice(rows, _SAMPLE_ROWS))
     widths = [_text_width(h) + 2 for h in headers]
     for row in sample:
         for i, value in enumerate(row[: len(widths)]):
             widths[i] = max(widths[i], _value_width(value))
-    for i, width in enumerate(widths):
-        sheet.set_column(i, i, min(width, _MAX_WIDTH))
-    sheet.freeze_panes(1, 0)
-    _print_setup(sheet, 0, f"{_unit_name(org)}{year}年度", sheet_name=True)
-    _write_header(sheet, formats, 0, headers)
-    count = _write_rows(sheet, formats, chain(sample, rows), first_row=1)
-    sheet.autofilter(0, 0, count, len(headers) - 1)
+    rows = chain(sample, rows)
+    while True:
+        sheet = workbook.add_worksheet(_unique_title(title, used_titles))
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, min(width, _MAX_WIDTH))
+        sheet.freeze_panes(1, 0)
+        _print_setup(sheet, 0, f"{_unit_name(org)}{year}年度", sheet_name=True)
+        _write_header(sheet, formats, 0, headers)
+        page = islice(rows, MAX_SHEET_ROWS - 1)
+        count = _write_rows(sheet, formats, page, first_row=1)
+        sheet.autofilter(0, 0, count, len(headers) - 1)
+        following = next(rows, None)
+        if following is None:
+            return
+        rows = chain((following,), rows)
 
 
 def _write_rows(sheet, formats, rows: Iterable[tuple], first_row: int) -> int:
