@@ -15,9 +15,11 @@ from jiaotong.reports.builder import (
     SUMMARY_HEADERS,
     SUMMARY_TITLE,
     WORKBOOK_OPTIONS,
+    _Formats,
     _record_sheets,
     _unique_title,
     _write_cell,
+    _write_records,
     cell_value,
     write_year_report,
 )
@@ -221,6 +223,60 @@ def test_cell_conversion(tmp_path, value, stored, data_type):
 def test_aware_datetimes_are_written_as_local_wall_time():
     utc_noon = dt.datetime(2023, 5, 1, 4, 0, tzinfo=dt.UTC)
     assert cell_value(utc_noon) == dt.datetime(2023, 5, 1, 12, 0)
+
+
+class Label(str):
+    """A str subclass, as Django's lazy and safe strings are."""
+
+
+def test_record_values_of_every_kind(tmp_path):
+    path = tmp_path / "records.xlsx"
+    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+    formats = _Formats(workbook)
+    used = set()
+    row = (
+        "张三",
+        "",
+        "=SUM(A1)",
+        "备注：身份证410422199001011234，手机13812345678\x07",
+        2370,
+        1.5,
+        Decimal("1234.5"),
+        True,
+        dt.datetime(2023, 5, 1, 4, 0, tzinfo=dt.UTC),
+        dt.date(2023, 5, 1),
+        None,
+        Label("准予"),
+        ["警告"],
+    )
+    headers = [f"列{n}" for n in range(len(row))]
+    _write_records(workbook, formats, "记录", used, 2023, None, headers, [row] * 3)
+    workbook.close()
+
+    sheet = load_workbook(path)["记录"]
+    assert sheet.max_row == 4
+    cells = sheet[2]
+    values = [cell.value for cell in cells]
+    assert values == [
+        "张三",
+        None,
+        "=SUM(A1)",
+        "备注：身份证410422********1234，手机138****5678",
+        2370,
+        1.5,
+        1234.5,
+        "是",
+        dt.datetime(2023, 5, 1, 12, 0),
+        dt.datetime(2023, 5, 1),
+        None,
+        "准予",
+        "['警告']",
+    ]
+    assert cells[2].data_type == "s"
+    assert cells[6].number_format == "#,##0.00"
+    assert cells[8].number_format == "yyyy-mm-dd hh:mm"
+    assert cells[9].number_format == "yyyy-mm-dd"
+    assert cells[4].number_format == "General"
 
 
 def test_text_that_looks_like_a_formula_stays_text(records, tmp_path):
