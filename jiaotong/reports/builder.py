@@ -55,6 +55,9 @@ WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
+    # A worksheet of a million wide rows can pass 2 GiB of XML before zipping;
+    # ZIP64 records are written only where a member needs them.
+    "use_zip64": True,
 }
 
 Progress = Callable[[int], None]
