@@ -683,19 +683,90 @@ def measure_import(work_dir: Path, rows: int) -> dict:
     }
 
 
+# Which writer the export child runs (see measure_export).
+EXPORT_WRITER_VAR = "JIAOTONG_BENCH_EXPORT_WRITER"
+EXPORT_WRITERS = {
+    "workbook": "export_year_report",
+    "xlsxwriter": "bare XlsxWriter constant_memory, write_row",
+    "openpyxl": "bare openpyxl write-only, append",
+}
+
+
 def child_export(path: str) -> None:
     """Runs in a fresh process: the export's time and peak RSS, undisturbed by
-    whatever the benchmark process allocated before."""
+    whatever the benchmark process allocated before.  With EXPORT_WRITER_VAR set
+    to ``xlsxwriter`` or ``openpyxl``, a bare writer instead: the record rows of
+    the same ``report_sheets`` hooks (same queries, same masking), one plain
+    sheet each, no summary, no formats, no cleaning; the floor the workbook is
+    measured against."""
     import jiaotong.reports.builder  # noqa: F401  (imports are not part of the figure)
 
+    writer = os.environ.get(EXPORT_WRITER_VAR, "workbook")
     before = peak_rss_mib()
-    seconds, _ = timed(quiet_command, "export_year_report", str(YEAR), output=path)
+    if writer == "workbook":
+        seconds, _ = timed(quiet_command, "export_year_report", str(YEAR), output=path)
+        cells = None
+    else:
+        bare = _bare_xlsxwriter if writer == "xlsxwriter" else _bare_openpyxl
+        seconds, cells = timed(bare, path)
     after = peak_rss_mib()
-    print(json.dumps({"seconds": seconds, "rss_before": before, "rss_after": after}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rss_before": before,
+                "rss_after": after,
+                **(cells or {}),
+            }
+        )
+    )
 
 
-def measure_export(work_dir: Path, *, trace: bool) -> dict:
-    path = work_dir / f"year-report-{YEAR}.xlsx"
+def _bare_xlsxwriter(path: str) -> dict:
+    import xlsxwriter
+
+    from jiaotong.reports.builder import _record_sheets
+
+    workbook = xlsxwriter.Workbook(
+        path, {"constant_memory": True, "remove_timezone": True}
+    )
+    rows = cells = 0
+    for n, (title, headers, records) in enumerate(_record_sheets(YEAR, None)):
+        sheet = workbook.add_worksheet(f"{n}{title}"[:31])
+        sheet.write_row(0, 0, headers)
+        for r, record in enumerate(records, start=1):
+            sheet.write_row(r, 0, record)
+            cells += len(record)
+            rows += 1
+    workbook.close()
+    return {"rows": rows, "cells": cells}
+
+
+def _bare_openpyxl(path: str) -> dict:
+    from openpyxl import Workbook
+
+    from jiaotong.reports.builder import _record_sheets
+
+    workbook = Workbook(write_only=True)
+    rows = cells = 0
+    for n, (title, headers, records) in enumerate(_record_sheets(YEAR, None)):
+        sheet = workbook.create_sheet(f"{n}{title}"[:31])
+        sheet.append(headers)
+        for record in records:
+            # openpyxl refuses aware datetimes: the least it needs.
+            sheet.append(
+                [
+                    v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v
+                    for v in record
+                ]
+            )
+            cells += len(record)
+            rows += 1
+    workbook.save(path)
+    return {"rows": rows, "cells": cells}
+
+
+def _export_child(path: Path, writer: str) -> dict:
     from django.db import connections
 
     connections.close_all()  # SQLite: nothing of ours holds the file open
@@ -703,19 +774,65 @@ def measure_export(work_dir: Path, *, trace: bool) -> dict:
         [sys.executable, str(Path(__file__).resolve()), "--child-export", str(path)],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        env={**os.environ, EXPORT_WRITER_VAR: writer},
         check=False,
         cwd=ROOT,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"export child failed:\n{completed.stderr[-3000:]}")
+        raise RuntimeError(
+            f"export child ({writer}) failed:\n{completed.stderr[-3000:]}"
+        )
     child = json.loads(completed.stdout.strip().splitlines()[-1])
+    child["growth"] = child["rss_after"] - child["rss_before"]
+    child["file_kib"] = path.stat().st_size / 1024
+    return child
+
+
+def measure_export(work_dir: Path, *, trace: bool) -> dict:
+    """The workbook, then the bare writers of the same record rows, each in a
+    fresh process of the same run (the workbook first: if anything, the bare
+    writers find the database's cache warmer).  Goals (issue 14): the workbook
+    within 1.3x the bare XlsxWriter writer, its RSS growth within 128 MiB."""
+    path = work_dir / f"year-report-{YEAR}.xlsx"
+    runs = {
+        writer: _export_child(
+            path if writer == "workbook" else work_dir / f"bare-{writer}-{YEAR}.xlsx",
+            writer,
+        )
+        for writer in EXPORT_WRITERS
+    }
+    book, floor = runs["workbook"], runs["xlsxwriter"]
+    ratio = book["seconds"] / floor["seconds"]
+    log(
+        f"export: {floor['rows']:,} record rows ({floor['cells']:,} cells) "
+        "and the summary sheets"
+    )
+    for writer, label in EXPORT_WRITERS.items():
+        run = runs[writer]
+        log(
+            f"  {label:<44} {run['seconds']:7.2f} s  "
+            f"{run['seconds'] / floor['seconds']:5.2f}x  peak RSS "
+            f"{run['rss_after']:.0f} MiB (+{run['growth']:.0f})  "
+            f"{run['file_kib']:,.0f} KiB"
+        )
+    log(
+        f"  workbook / bare XlsxWriter: {ratio:.2f} (goal <= 1.3), RSS growth "
+        f"{book['growth']:.0f} MiB (goal <= 128): "
+        + ("met" if ratio <= 1.3 and book["growth"] <= 128 else "NOT MET")
+    )
     result = {
-        "seconds": round(child["seconds"], 2),
-        "peak_rss_mib": round(child["rss_after"], 1),
-        "rss_growth_mib": round(child["rss_after"] - child["rss_before"], 1),
+        "seconds": round(book["seconds"], 2),
+        "peak_rss_mib": round(book["rss_after"], 1),
+        "rss_growth_mib": round(book["growth"], 1),
         "tracemalloc_peak_mib": None,
-        "file_kib": round(path.stat().st_size / 1024, 1),
+        "file_kib": round(book["file_kib"], 1),
+        "record_rows": floor["rows"],
+        "record_cells": floor["cells"],
+        "bare_xlsxwriter_seconds": round(floor["seconds"], 2),
+        "bare_xlsxwriter_rss_growth_mib": round(floor["growth"], 1),
+        "bare_openpyxl_seconds": round(runs["openpyxl"]["seconds"], 2),
+        "bare_openpyxl_rss_growth_mib": round(runs["openpyxl"]["growth"], 1),
+        "ratio_to_bare_xlsxwriter": round(ratio, 3),
     }
     if trace:
         # The same export here under tracemalloc: the peak of Python allocations.

@@ -172,7 +172,8 @@ def _local(moment):
 
 
 def report_sheets(year: int, org=None):
-    """Worksheets for the year-end workbook: the rows behind each figure."""
+    """Worksheets for the year-end workbook: the rows behind each figure,
+    streamed (``.iterator()``) as the workbook writes them."""
     replied = indicators.replied_in(year, org).select_related("unit")
     reviews = indicators.reviews_concluded(year, org).select_related("document")
     accepted = indicators.mediations_accepted(year, org)
@@ -191,7 +192,9 @@ def report_sheets(year: int, org=None):
                     s.assigned_on,
                     _local(s.replied_at),
                 )
-                for s in replied.order_by("kind", "replied_at")
+                for s in replied.order_by("kind", "replied_at").iterator(
+                    chunk_size=2000
+                )
             ),
         ),
         (
@@ -205,7 +208,7 @@ def report_sheets(year: int, org=None):
                     r.reason,
                     _local(r.concluded_at),
                 )
-                for r in reviews.order_by("concluded_at")
+                for r in reviews.order_by("concluded_at").iterator(chunk_size=2000)
             ),
         ),
         (
@@ -220,7 +223,7 @@ def report_sheets(year: int, org=None):
                     _local(m.accepted_at),
                     m.get_status_display(),
                 )
-                for m in accepted.order_by("accepted_at")
+                for m in accepted.order_by("accepted_at").iterator(chunk_size=2000)
             ),
         ),
         (
@@ -228,7 +231,7 @@ def report_sheets(year: int, org=None):
             ["信访编号", "事由", "行业", "接访日期", "解决时间"],
             (
                 (p.number, p.subject, p.industry, p.received_on, _local(p.resolved_at))
-                for p in resolved.order_by("resolved_at")
+                for p in resolved.order_by("resolved_at").iterator(chunk_size=2000)
             ),
         ),
         (
@@ -244,7 +247,9 @@ def report_sheets(year: int, org=None):
                     e.participants,
                     e.articles,
                 )
-                for e in indicators.education_events(year, org).order_by("held_at")
+                for e in indicators.education_events(year, org)
+                .order_by("held_at")
+                .iterator(chunk_size=2000)
             ),
         ),
         (
@@ -261,6 +266,7 @@ def report_sheets(year: int, org=None):
                 for i in indicators.campaign_issues(year, org)
                 .select_related("campaign")
                 .order_by("listed_at")
+                .iterator(chunk_size=2000)
             ),
         ),
         (
@@ -271,6 +277,7 @@ def report_sheets(year: int, org=None):
                 for t in indicators.training_sessions(year, org)
                 .annotate(attendance_count=Count("attendances"))
                 .order_by("held_at")
+                .iterator(chunk_size=2000)
             ),
         ),
     ]

@@ -6,34 +6,40 @@ under ``指标代码 | 指标 | 数值 | 单位 | 口径说明`` (spec/indicator
 worksheets come from the ``report_sheets(year, org)`` hook of each indicators
 module (see jiaotong.metrics.registry), in INSTALLED_APPS order.
 
-openpyxl write-only mode keeps memory flat however many rows the hooks stream
-(QUALITY.md).  Text is always written as text: a value such as ``=HYPERLINK(..)``
-from a record never becomes a live formula.  The management command and the
-Celery task both call ``write_year_report``; ``year_report_start``
+XlsxWriter in constant-memory mode writes each row to disk as soon as the next
+one starts, so memory stays flat however many rows the hooks stream
+(QUALITY.md); the rows themselves come from ``.iterator(chunk_size=…)``.  The
+writer is the cost of a large workbook, so a record value costs one type check
+and one write call: formats are created once per workbook, never per cell, and
+only the cells that need one (dates, amounts) carry a format.  Text is always
+written as text: a value such as ``=HYPERLINK(..)`` from a record never becomes a
+live formula, a number or a link.  The management command and the Celery task
+both call ``write_year_report``; ``year_report_start``
 (jiaotong.reports.services) queues the background build for the web page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from itertools import chain, islice
 
+import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from jiaotong.accounts.models import OrgUnit
 from jiaotong.dates import local_wall_time
 from jiaotong.jobs.models import ExportJob
-from jiaotong.metrics.registry import catalog, indicator_modules, registered
+from jiaotong.metrics.registry import (
+    catalog,
+    compute_all,
+    indicator_modules,
+    registered,
+)
 from jiaotong.validators import mask_personal_numbers
 
 SUMMARY_TITLE = "指标汇总"
@@ -42,23 +48,41 @@ SUMMARY_WIDTHS = [30, 34, 12, 8, 90]
 CHECKS_TITLE = "数据检查"
 YEAR_REPORT_KIND = "year_report"
 
+# Every workbook of the bureau: rows streamed to disk, and text never read as a
+# formula, a number or a link (XlsxWriter's write() would, by default, for "=…").
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    # A worksheet of a million wide rows can pass 2 GiB of XML before zipping;
+    # ZIP64 records are written only where a member needs them.
+    "use_zip64": True,
+}
+
 Progress = Callable[[int], None]
 Sheet = tuple[str, list[str], Iterable[tuple]]
 
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-_SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="A6A6A6")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_RIGHT = Alignment(horizontal="right", vertical="top")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
+# Control characters are not allowed in xlsx text (openpyxl's ILLEGAL_CHARACTERS_RE;
+# XlsxWriter would write them as _xHHHH_ escapes): they are dropped.
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
+# Text that may need cleaning: a control character, or a run of 11 digits (every
+# mobile and every ID number has one; see mask_personal_numbers).  Most record
+# text has neither and is written as it is.
+_NEEDS_CLEANING = re.compile(r"[\000-\010\013\014\016-\037]|[0-9]{11}")
+_BORDER = {"border": 1, "border_color": "#A6A6A6"}
+_HEADER_FILL = "#DCE6F1"
+_SECTION_FILL = "#F2F2F2"
 # Record sheets: widths guessed from the header and the first rows.
 _SAMPLE_ROWS = 200
 _MAX_WIDTH = 50
+# Excel's rows a worksheet, the header row included.
+MAX_SHEET_ROWS = 1_048_576
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _DATE_FORMAT = "yyyy-mm-dd"
+_MONEY_FORMAT = "#,##0.00"
+_A4 = 9  # XlsxWriter's paper code
 
 
 def write_year_report(
@@ -81,8 +105,9 @@ def write_year_report(
     done = 0
 
     values = {}
-    for ind in indicators:
-        values[ind.code] = ind.compute(year, org)
+    # compute_all, as the dashboard reads the figures (one place to make fast).
+    for ind, value in compute_all(year, org):
+        values[ind.code] = value
         done += 1
         report(done * 100 // steps)
     closing = (
@@ -99,24 +124,65 @@ def write_year_report(
         differences = [
             code for code in values if published.get(code) != values.get(code)
         ]
-
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(SUMMARY_TITLE)
-    _write_summary(summary, year, org, by, indicators, published, closing)
-
     problems = consistency_problems(year, org, values)
-    checks = workbook.create_sheet(CHECKS_TITLE)
-    _write_checks(checks, year, org, problems, differences, published, values)
 
-    used_titles = {SUMMARY_TITLE, CHECKS_TITLE}
+    if isinstance(path_or_stream, os.PathLike):
+        path_or_stream = os.fspath(path_or_stream)
+    workbook = xlsxwriter.Workbook(path_or_stream, WORKBOOK_OPTIONS)
+    formats = _Formats(workbook)
+    summary = workbook.add_worksheet(SUMMARY_TITLE)
+    _write_summary(summary, formats, year, org, by, indicators, published, closing)
+    checks = workbook.add_worksheet(CHECKS_TITLE)
+    _write_checks(checks, formats, year, org, problems, differences, published, values)
+
+    used_titles = {SUMMARY_TITLE.casefold(), CHECKS_TITLE.casefold()}
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(_unique_title(title, used_titles))
-        _write_records(sheet, year, org, headers, rows)
+        _write_records(workbook, formats, title, used_titles, year, org, headers, rows)
         done += 1
         report(done * 100 // steps)
 
-    workbook.save(path_or_stream)
+    workbook.close()
     report(100)
+
+
+class _Formats:
+    """The workbook's cell formats, each created once (XlsxWriter keeps one
+    entry per format object; a format per cell would bloat styles.xml)."""
+
+    def __init__(self, workbook) -> None:
+        add = workbook.add_format
+        self.title = add({"bold": True, "font_size": 14})
+        self.label = add({"bold": True})
+        self.left = add({"align": "left"})
+        self.generated = add({"num_format": _DATETIME_FORMAT, "align": "left"})
+        self.header = add(
+            {
+                "bold": True,
+                "bg_color": _HEADER_FILL,
+                "align": "center",
+                "valign": "vcenter",
+                **_BORDER,
+            }
+        )
+        self.section = add({"bg_color": _SECTION_FILL, **_BORDER})
+        self.section_title = add({"bold": True, "bg_color": _SECTION_FILL, **_BORDER})
+        self.boxed = add({"valign": "top", **_BORDER})
+        self.wrapped = add({"text_wrap": True, "valign": "top", **_BORDER})
+        # 数值: rates one decimal, money two, counts none; right-aligned.
+        self.values = {
+            unit: add(
+                {"num_format": number_format, "align": "right", "valign": "top"}
+                | _BORDER
+            )
+            for unit, number_format in (("%", "0.0"), ("元", "#,##0.00"), ("", "#,##0"))
+        }
+        # Record sheets: plain cells, except dates, datetimes and amounts.
+        self.datetime = add({"num_format": _DATETIME_FORMAT})
+        self.date = add({"num_format": _DATE_FORMAT})
+        self.money = add({"num_format": _MONEY_FORMAT})
+
+    def value(self, unit: str):
+        return self.values.get(unit, self.values[""])
 
 
 def _thaw(frozen: str | None, current):
@@ -132,81 +198,78 @@ def _unit_name(org) -> str:
     return org.name if org else f"{settings.JIAOTONG_COUNTY_NAME}交通运输局（全局）"
 
 
-def _print_setup(sheet, header_row: int, columns: int, title: str) -> None:
-    """A4 landscape, one page wide, the header row repeated on every page."""
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddHeader.center.text = title
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+def _print_setup(sheet, header_row: int, title: str, sheet_name=False) -> None:
+    """A4 landscape, one page wide, the header row (0-based) repeated on every
+    page, the title (and the sheet's name) in the page header and 第 n 页，共 m 页
+    in the footer."""
+    sheet.set_paper(_A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.4, right=0.4)
+    # "&" starts a code in page headers (&A: the sheet's name); a literal one
+    # is doubled.
+    sheet.set_header("&C" + title.replace("&", "&&") + (" &A" if sheet_name else ""))
+    sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
-def _write_summary(sheet, year, org, by, indicators, values, closing) -> None:
+def _write_summary(sheet, formats, year, org, by, indicators, values, closing):
     """Title block (单位, 年度, 生成时间, 生成人) above the spec's header row;
     a section row (empty 指标代码) before each group of the catalog."""
-    header_row = 5
-    for i, width in enumerate(SUMMARY_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = f"A{header_row + 1}"
+    header_row = 4  # row 5 in Excel
+    for i, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(i, i, width)
+    sheet.freeze_panes(header_row + 1, 0)
     title = f"{_unit_name(org)}{year}年度指标汇总"
-    _print_setup(sheet, header_row, len(SUMMARY_HEADERS), title)
+    _print_setup(sheet, header_row, title)
 
-    heading = _cell(sheet, title)
-    heading.font = Font(bold=True, size=14)
-    sheet.append([heading])
+    _write_cell(sheet, 0, 0, title, formats.title)
+    _write_cell(sheet, 1, 0, "单位", formats.label)
+    _write_cell(sheet, 1, 1, _unit_name(org))
+    _write_cell(sheet, 1, 2, "年度", formats.label)
+    _write_cell(sheet, 1, 3, year, formats.left)
     now = timezone.localtime().replace(tzinfo=None, microsecond=0)
-    generated = _cell(sheet, now)
-    generated.number_format = _DATETIME_FORMAT
-    generated.alignment = Alignment(horizontal="left")
-    year_cell = _cell(sheet, year)
-    year_cell.alignment = Alignment(horizontal="left")
-    sheet.append([_label(sheet, "单位"), _cell(sheet, _unit_name(org)),
-                  _label(sheet, "年度"), year_cell])  # fmt: skip
     by_name = (by.display_name if by is not None else "") or "系统（命令行）"
-    sheet.append([_label(sheet, "生成时间"), generated,
-                  _label(sheet, "生成人"), _cell(sheet, by_name)])  # fmt: skip
+    _write_cell(sheet, 2, 0, "生成时间", formats.label)
+    _write_cell(sheet, 2, 1, now, formats.generated)
+    _write_cell(sheet, 2, 2, "生成人", formats.label)
+    _write_cell(sheet, 2, 3, by_name)
     if closing is not None:
         note = (
             f"本年度已于{timezone.localtime(closing.closed_at):%Y-%m-%d %H:%M}"
             f"由{closing.closed_by.display_name}关账，数值为关账时冻结的数值。"
         )
-        sheet.append([None, _cell(sheet, note)])
-    else:
-        sheet.append([])
-    sheet.append(_header_row(sheet, SUMMARY_HEADERS))
+        _write_cell(sheet, 3, 1, note)
+    _write_header(sheet, formats, header_row, SUMMARY_HEADERS)
 
+    row = header_row
     section = None
     for ind in indicators:
         if ind.section_zh != section:
             section = ind.section_zh
-            sheet.append(_section_row(sheet, section, len(SUMMARY_HEADERS)))
-        sheet.append(
-            [
-                _boxed(_cell(sheet, ind.code), _TOP),
-                _boxed(_cell(sheet, ind.display_label), _TOP),
-                _value_cell(sheet, values.get(ind.code), ind.unit),
-                _boxed(_cell(sheet, ind.unit), _TOP),
-                _boxed(_cell(sheet, ind.definition_zh), _WRAP),
-            ]
-        )
-    last_row = header_row + len(indicators) + len({i.section_zh for i in indicators})
-    sheet.auto_filter.ref = f"A{header_row}:E{last_row}"
+            row += 1
+            for col in range(len(SUMMARY_HEADERS)):
+                sheet.write_blank(row, col, None, formats.section)
+            _write_cell(sheet, row, 1, section, formats.section_title)
+        row += 1
+        _write_cell(sheet, row, 0, ind.code, formats.boxed)
+        _write_cell(sheet, row, 1, ind.display_label, formats.boxed)
+        _write_cell(sheet, row, 2, values.get(ind.code), formats.value(ind.unit))
+        _write_cell(sheet, row, 3, ind.unit, formats.boxed)
+        _write_cell(sheet, row, 4, ind.definition_zh, formats.wrapped)
+    sheet.autofilter(header_row, 0, row, len(SUMMARY_HEADERS) - 1)
 
 
-def _write_checks(sheet, year, org, problems, differences, published, values):
+def _write_checks(sheet, formats, year, org, problems, differences, published, values):
     """The consistency checks and closed-year differences, never silent: a row
     per problem, or one row saying every check passed."""
     headers = ["检查类别", "指标代码", "指标", "说明"]
-    for i, width in enumerate([12, 30, 34, 90], start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    _print_setup(sheet, 1, len(headers), f"{_unit_name(org)}{year}年度数据检查")
-    sheet.append(_header_row(sheet, headers))
+    for i, width in enumerate([12, 30, 34, 90]):
+        sheet.set_column(i, i, width)
+    sheet.freeze_panes(1, 0)
+    _print_setup(sheet, 0, f"{_unit_name(org)}{year}年度数据检查")
+    _write_header(sheet, formats, 0, headers)
     labels = {code: entry["display_label"] for code, entry in catalog().items()}
     rows = [(p.kind, p.code, labels.get(p.code, ""), p.message) for p in problems]
     rows += [
@@ -221,32 +284,140 @@ def _write_checks(sheet, year, org, problems, differences, published, values):
     ]
     if not rows:
         rows = [("通过", "", "", "各项一致性检查均通过。")]
-    for row in rows:
-        sheet.append([_boxed(_cell(sheet, v), _WRAP) for v in row])
-    sheet.auto_filter.ref = f"A1:D{len(rows) + 1}"
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            _write_cell(sheet, r, c, value, formats.wrapped)
+    sheet.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
-def _write_records(sheet, year, org, headers, rows) -> None:
-    """A record sheet: header row 1, frozen, filtered, columns sized to their
-    contents, dates as dates; plain values where no style is needed (the
-    writer, not the database, is the cost of a large workbook)."""
+def _write_records(workbook, formats, title, used_titles, year, org, headers, rows):
+    """A record sheet: header row 1, frozen, filtered, columns sized to the
+    header and the first rows, dates as dates; plain cells where no format is
+    needed (the writer, not the database, is the cost of a large workbook).
+
+    Past Excel's 1,048,576 rows a sheet the records go on in a sheet of the
+    same header, ``热线工单(2)`` and so on (XlsxWriter would silently drop them)."""
     rows = iter(rows)
     sample = list(islice(rows, _SAMPLE_ROWS))
     widths = [_text_width(h) + 2 for h in headers]
     for row in sample:
         for i, value in enumerate(row[: len(widths)]):
             widths[i] = max(widths[i], _value_width(value))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(width, _MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    _print_setup(sheet, 1, len(headers), f"{_unit_name(org)}{year}年度 &A")
-    sheet.append(_header_row(sheet, headers))
-    count = 0
-    for row in chain(sample, rows):
-        sheet.append([_plain(sheet, value) for value in row])
-        count += 1
-    last = get_column_letter(len(headers))
-    sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+    rows = chain(sample, rows)
+    while True:
+        sheet = workbook.add_worksheet(_unique_title(title, used_titles))
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, min(width, _MAX_WIDTH))
+        sheet.freeze_panes(1, 0)
+        _print_setup(sheet, 0, f"{_unit_name(org)}{year}年度", sheet_name=True)
+        _write_header(sheet, formats, 0, headers)
+        page = islice(rows, MAX_SHEET_ROWS - 1)
+        count = _write_rows(sheet, formats, page, first_row=1)
+        sheet.autofilter(0, 0, count, len(headers) - 1)
+        following = next(rows, None)
+        if following is None:
+            return
+        rows = chain((following,), rows)
+
+
+def _write_rows(sheet, formats, rows: Iterable[tuple], first_row: int) -> int:
+    """Write record rows from ``first_row`` on; returns how many were written.
+
+    The hot loop of a large workbook (millions of cells): one type check per
+    value, then XlsxWriter's undecorated writer (its public ``write_*`` methods
+    only add A1-notation parsing to these).  Text is cleaned only where it may
+    hold a control character or a personal number; aware datetimes become local
+    wall time; a type without a cell of its own is written as its text."""
+    write_string = sheet._write_string
+    write_number = sheet._write_number
+    write_datetime = sheet._write_datetime
+    needs_cleaning = _NEEDS_CLEANING.search
+    datetime_format, date_format = formats.datetime, formats.date
+    money_format = formats.money
+    r = first_row - 1
+    for r, row in enumerate(rows, start=first_row):  # noqa: B007 (count below)
+        for c, value in enumerate(row):
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    continue  # an empty cell, as XlsxWriter's write() leaves it
+                if needs_cleaning(value):
+                    value = _clean_text(value)
+                write_string(r, c, value)
+            elif value is None:
+                continue
+            elif kind is int or kind is float:
+                write_number(r, c, value)
+            elif kind is dt.datetime:
+                if value.tzinfo is not None:
+                    value = local_wall_time(value)
+                write_datetime(r, c, value, datetime_format)
+            elif kind is dt.date:
+                write_datetime(r, c, value, date_format)
+            elif kind is Decimal:
+                write_number(r, c, float(value), money_format)
+            else:
+                _write_cell(sheet, r, c, value, _record_format(formats, value))
+    return r - first_row + 1
+
+
+def _record_format(formats, value):
+    """The record-cell format of a value of a rarer type (subclasses)."""
+    if isinstance(value, dt.datetime):
+        return formats.datetime
+    if isinstance(value, dt.date):
+        return formats.date
+    if isinstance(value, Decimal):
+        return formats.money
+    return None
+
+
+def _write_header(sheet, formats, row: int, headers: list[str]) -> None:
+    for col, header in enumerate(headers):
+        _write_cell(sheet, row, col, header, formats.header)
+
+
+def _write_cell(sheet, row: int, col: int, value, cell_format=None) -> None:
+    """One cell: numbers as numbers, text always as text (never a formula, a
+    number or a link), datetimes in local wall time, an empty value as an empty
+    cell that keeps its format."""
+    value = cell_value(value)
+    if value is None:
+        sheet.write_blank(row, col, None, cell_format)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value, cell_format)
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, col, value, cell_format)
+    else:
+        sheet.write_number(row, col, value, cell_format)
+
+
+def cell_value(value):
+    """What a cell holds for a Python value: None (empty), a number (int or
+    float), a naive date or datetime (Excel has no time zones: the local,
+    Asia/Shanghai, wall time), or text, cleaned of control characters and with
+    ID and mobile numbers masked (PIPL).  是/否 for booleans."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        # Rates are Decimal('88.7'): a number cell holding 88.7.
+        return float(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            return local_wall_time(value)
+        return value
+    if isinstance(value, dt.date):
+        return value
+    return _clean_text(str(value))
+
+
+def _clean_text(text: str) -> str:
+    # PIPL: ID and mobile numbers typed into free text are masked in exports.
+    return mask_personal_numbers(_ILLEGAL_CHARACTERS.sub("", text))
 
 
 def _text_width(text: str) -> int:
@@ -288,112 +459,16 @@ def _record_sheets(year: int, org) -> Iterable[Sheet]:
             yield from hook(year, org)
 
 
-def _header_row(sheet, headers: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for header in headers:
-        cell = _cell(sheet, header)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.border = _BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        cells.append(cell)
-    return cells
-
-
-def _section_row(sheet, title: str, columns: int) -> list[WriteOnlyCell]:
-    """A section row: empty 指标代码, the section's Chinese title."""
-    cells = [_boxed(_cell(sheet, None)), _boxed(_cell(sheet, title))]
-    cells[1].font = _BOLD
-    cells += [_boxed(_cell(sheet, None)) for _ in range(columns - 2)]
-    for cell in cells:
-        cell.fill = _SECTION_FILL
-    return cells
-
-
-def _label(sheet, text: str) -> WriteOnlyCell:
-    cell = _cell(sheet, text)
-    cell.font = _BOLD
-    return cell
-
-
-def _boxed(cell: WriteOnlyCell, alignment: Alignment | None = None) -> WriteOnlyCell:
-    cell.border = _BOX
-    if alignment is not None:
-        cell.alignment = alignment
-    return cell
-
-
-def _value_cell(sheet, value, unit: str) -> WriteOnlyCell:
-    """数值: a number cell, right-aligned, a fixed number of decimals (rates
-    one, money two, counts none); empty where the rate is undefined."""
-    cell = _boxed(_cell(sheet, value), _RIGHT)
-    if unit == "%":
-        cell.number_format = "0.0"
-    elif unit == "元":
-        cell.number_format = "#,##0.00"
-    else:
-        cell.number_format = "#,##0"
-    return cell
-
-
-def _plain(sheet, value):
-    """A record value as cheaply as openpyxl writes it: the bare value, except
-    text openpyxl would take for a formula (leading "="), Decimals (two
-    decimals) and datetimes (a date format without seconds)."""
-    if isinstance(value, str):
-        # PIPL: ID and mobile numbers typed into free text are masked in exports.
-        value = mask_personal_numbers(ILLEGAL_CHARACTERS_RE.sub("", value))
-        if value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-    if isinstance(value, bool | Decimal | dt.datetime) or (
-        value is not None and not isinstance(value, int | float | dt.date)
-    ):
-        cell = _cell(sheet, value)
-        if isinstance(value, Decimal):
-            cell.number_format = "#,##0.00"
-        elif isinstance(value, dt.datetime):
-            cell.number_format = _DATETIME_FORMAT
-        return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = _DATE_FORMAT
-        return cell
-    return value
-
-
-def _cell(sheet, value) -> WriteOnlyCell:
-    """One cell: numbers as numbers, text always as text, never a formula."""
-    if isinstance(value, bool):
-        value = "是" if value else "否"
-    elif isinstance(value, Decimal):
-        # Rates are Decimal('88.7'): a number cell holding 88.7.
-        value = float(value)
-    elif isinstance(value, dt.datetime):
-        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
-        if value.tzinfo is not None:
-            value = local_wall_time(value)
-    elif value is not None and not isinstance(value, int | float | dt.date):
-        value = str(value)
-    if isinstance(value, str):
-        value = mask_personal_numbers(ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell = WriteOnlyCell(sheet, value=value)
-        # openpyxl makes any text starting with "=" a formula; force plain text.
-        cell.data_type = "s"
-        return cell
-    return WriteOnlyCell(sheet, value=value)
-
-
 def _unique_title(title: str, used: set[str]) -> str:
-    """Excel sheet titles: at most 31 characters, none of []:*?/\\, unique."""
+    """Excel sheet titles: at most 31 characters, none of []:*?/\\, not starting
+    or ending with an apostrophe, unique regardless of case (``used`` holds the
+    titles taken, case-folded)."""
     base = _SHEET_TITLE_FORBIDDEN.sub("_", title).strip("'") or "Sheet"
-    candidate = base[:31]
+    candidate = base[:31].rstrip("'")
     n = 2
-    while candidate in used:
+    while candidate.casefold() in used:
         suffix = f"({n})"
         candidate = base[: 31 - len(suffix)] + suffix
         n += 1
-    used.add(candidate)
+    used.add(candidate.casefold())
     return candidate

@@ -5,17 +5,22 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+import xlsxwriter
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from jiaotong.metrics.registry import compute, registered
 from jiaotong.models import AuditEvent
 from jiaotong.reports.builder import (
     SUMMARY_HEADERS,
     SUMMARY_TITLE,
-    _cell,
+    WORKBOOK_OPTIONS,
+    _Formats,
     _record_sheets,
     _unique_title,
+    _write_cell,
+    _write_records,
+    cell_value,
     write_year_report,
 )
 from tests.factories import make_matter, make_unit
@@ -189,26 +194,89 @@ def test_summary_values_are_numbers_or_empty(records, tmp_path):
     ("value", "stored", "data_type"),
     [
         (Decimal("88.7"), 88.7, "n"),
-        (Decimal("100.0"), 100.0, "n"),
+        (Decimal("100.0"), 100, "n"),
         (2370, 2370, "n"),
         (None, None, "n"),
         ("=1+1", "=1+1", "s"),
         ("@A1", "@A1", "s"),
+        ("0123", "0123", "s"),  # text that looks like a number stays text
+        ("http://evil.example", "http://evil.example", "s"),  # not a link
         (True, "是", "s"),
         ("a\x07b", "ab", "s"),  # control characters are not allowed in xlsx
+        ("电话13812345678", "电话138****5678", "s"),  # PIPL: masked in exports
     ],
 )
-def test_cell_conversion(value, stored, data_type):
-    sheet = Workbook(write_only=True).create_sheet("x")
-    cell = _cell(sheet, value)
+def test_cell_conversion(tmp_path, value, stored, data_type):
+    path = tmp_path / "cells.xlsx"
+    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+    sheet = workbook.add_worksheet("x")
+    _write_cell(sheet, 0, 0, value)
+    workbook.close()
+    cell = load_workbook(path)["x"]["A1"]
     assert cell.value == stored
     assert cell.data_type == data_type
+    with zipfile.ZipFile(path) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+        assert "xl/worksheets/_rels/sheet1.xml.rels" not in archive.namelist()
 
 
 def test_aware_datetimes_are_written_as_local_wall_time():
-    sheet = Workbook(write_only=True).create_sheet("x")
     utc_noon = dt.datetime(2023, 5, 1, 4, 0, tzinfo=dt.UTC)
-    assert _cell(sheet, utc_noon).value == dt.datetime(2023, 5, 1, 12, 0)
+    assert cell_value(utc_noon) == dt.datetime(2023, 5, 1, 12, 0)
+
+
+class Label(str):
+    """A str subclass, as Django's lazy and safe strings are."""
+
+
+def test_record_values_of_every_kind(tmp_path):
+    path = tmp_path / "records.xlsx"
+    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
+    formats = _Formats(workbook)
+    used = set()
+    row = (
+        "张三",
+        "",
+        "=SUM(A1)",
+        "备注：身份证410422199001011234，手机13812345678\x07",
+        2370,
+        1.5,
+        Decimal("1234.5"),
+        True,
+        dt.datetime(2023, 5, 1, 4, 0, tzinfo=dt.UTC),
+        dt.date(2023, 5, 1),
+        None,
+        Label("准予"),
+        ["警告"],
+    )
+    headers = [f"列{n}" for n in range(len(row))]
+    _write_records(workbook, formats, "记录", used, 2023, None, headers, [row] * 3)
+    workbook.close()
+
+    sheet = load_workbook(path)["记录"]
+    assert sheet.max_row == 4
+    cells = sheet[2]
+    values = [cell.value for cell in cells]
+    assert values == [
+        "张三",
+        None,
+        "=SUM(A1)",
+        "备注：身份证410422********1234，手机138****5678",
+        2370,
+        1.5,
+        1234.5,
+        "是",
+        dt.datetime(2023, 5, 1, 12, 0),
+        dt.datetime(2023, 5, 1),
+        None,
+        "准予",
+        "['警告']",
+    ]
+    assert cells[2].data_type == "s"
+    assert cells[6].number_format == "#,##0.00"
+    assert cells[8].number_format == "yyyy-mm-dd hh:mm"
+    assert cells[9].number_format == "yyyy-mm-dd"
+    assert cells[4].number_format == "General"
 
 
 def test_text_that_looks_like_a_formula_stays_text(records, tmp_path):
