@@ -192,6 +192,13 @@ def report(total: dict, rows: list[dict], pages: dict, connections: int, args) -
     print(
         f"p95          {p95:8.0f} ms       goal ≤ {GOAL_P95_MS} ms  {'✓' if ok_p95 else '✗'}"
     )
+    if pages.get("count"):
+        steady = pages["p95_ms"]
+        print(
+            f"  steady     {steady:8.0f} ms       goal ≤ {GOAL_P95_MS} ms  "
+            f"{'✓' if steady <= GOAL_P95_MS else '✗'}  p95 of the "
+            f"{pages['count']:,} page requests after everyone signed in"
+        )
     print(
         f"errors       {errors:8d}          goal 0         {'✓' if ok_errors else '✗'}"
     )
