@@ -51,9 +51,17 @@ def _record(name, response_time, exception, **_kwargs):
         _page_times.append(response_time)
 
 
-@events.spawning_complete.add_listener
-def _everyone_signed_in(**_kwargs):
-    _page_times.clear()  # from here on: the steady state
+_signed_in = 0
+
+
+def _one_more_signed_in(environment) -> None:
+    """When the last person has signed in, the steady state begins: the page
+    times recorded so far (queued behind the sign-ins) are dropped."""
+    global _signed_in
+    _signed_in += 1
+    runner = environment.runner
+    if runner is not None and _signed_in == runner.target_user_count:
+        _page_times.clear()
 
 
 @events.test_stop.add_listener
@@ -101,6 +109,7 @@ class Staff(HttpUser):
         ) as response:
             if "/accounts/login/" in response.url:
                 response.failure(f"{self.username} could not sign in")
+        _one_more_signed_in(self.environment)
 
     def _page(self, url: str, name: str, **params):
         with self.client.get(

@@ -6,12 +6,18 @@ The run uses its own database, never the developer's: a fresh PostgreSQL databas
 migrated; dropped again at the end unless ``--keep``), else a SQLite file in a
 temporary directory.  ``DATABASE_URL`` from the environment is ignored.
 
-What it measures (bench/README.md explains each figure):
+Setup: migrate, ``load_demo``, then ``generate_load`` at ``--scale`` (1: 20,000
+applications, 6,000 tickets, 2,000 cases over 2014-2023; 50: issue 14's city of
+1,000,000 applications) and a few bench extras. ``--reuse-db`` keeps the
+prepared database between runs and measures on a fresh copy of it.
+
+What it measures (bench/README.md explains each figure and its goal):
 
 1. ``load_demo``: seconds.
-2. The window list, the hotline list and the power list for a leader, through
-   django.test.Client with extra rows bulk-created on top of the demo: median ms
-   of page 1 and of the last page, SQL queries per request, requests/s.
+2. The window, hotline, case and power lists for a leader, through
+   django.test.Client: p95 and median ms of page 1, a deep page and the last
+   page (reached through the list's own links), SQL queries per request,
+   requests/s.
 3. ``import_xlsx applications`` of a generated workbook, then the same workbook
    again (every row unchanged): seconds and rows/s.
 4. ``export_year_report 2023``: seconds and peak RSS in a fresh process (and,
@@ -23,8 +29,8 @@ What it measures (bench/README.md explains each figure):
    request, so every figure, chart and record year is recomputed, the previous
    year's figures included) and cached.
 
-``--only dashboard`` (or lists, import, export, audit, indicators) runs the
-setup (migrate, demo, extra rows) and that measurement alone.
+``--only dashboard`` (or lists, import, export, audit, indicators, draw) runs
+the setup and that measurement alone.
 
 Figures go to the terminal and to ``bench/results/latest.json`` (git-ignored).
 """
