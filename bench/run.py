@@ -398,12 +398,14 @@ def load_demo() -> dict:
     return {"seconds": round(seconds, 2)}
 
 
-def generate_records(scale: float) -> dict:
+def generate_records(scale: float, only: dict | None = None) -> dict:
     """``generate_load`` at this scale (the way a city's ten years are made),
-    then the bench's own few extras; ``ANALYZE`` as autovacuum would soon do."""
+    then the bench's own few extras; ``ANALYZE`` as autovacuum would soon do.
+    ``only``: just these generate_load options, on a kept database that has
+    the rest (no extras then: it has them)."""
     from django.db import connection, transaction
 
-    counts = load_counts(scale)
+    counts = only or load_counts(scale)
     start = time.perf_counter()
     output = quiet_command(
         "generate_load",
@@ -414,9 +416,10 @@ def generate_records(scale: float) -> dict:
     generated = round(time.perf_counter() - start, 2)
     for line in output.splitlines():
         log(f"  generate_load: {line}")
-    with transaction.atomic():
-        _extra_matters(EXTRA_MATTERS)
-        _extra_audit_events(EXTRA_AUDIT_EVENTS)
+    if only is None:
+        with transaction.atomic():
+            _extra_matters(EXTRA_MATTERS)
+            _extra_audit_events(EXTRA_AUDIT_EVENTS)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -424,7 +427,7 @@ def generate_records(scale: float) -> dict:
         **record_counts(),
         "generate_load_seconds": generated,
         "seconds": round(time.perf_counter() - start, 2),
-        "reused": False,
+        "reused": only is not None,
     }
 
 
@@ -449,23 +452,26 @@ def has_cases_generator() -> bool:
     return "cases" in discover()
 
 
-def holds_the_records(scale: float) -> tuple[bool, dict]:
-    """Whether a kept bench database already holds the demo and at least the
-    generated records of this scale (cases only once their generator exists)."""
+def kept_records(scale: float) -> tuple[bool, dict, dict]:
+    """For a kept bench database: whether it holds the demo (migrated, with its
+    accounts), what it holds, and the generate_load options of the kinds it
+    holds fewer of than this scale asks (cases only once their generator
+    exists), e.g. the cases of a database made before their generator."""
     from django.db import connection
     from django.db.migrations.recorder import MigrationRecorder
 
     from jiaotong.models import User
 
     if not MigrationRecorder(connection).has_table():
-        return False, {}
+        return False, {}, {}
     if not User.objects.filter(username="leader1").exists():
-        return False, {}
+        return False, {}, {}
     present = record_counts()
     wanted = load_counts(scale)
     if not has_cases_generator():
         wanted.pop("cases")
-    return all(present[name] >= count for name, count in wanted.items()), present
+    missing = {name: n for name, n in wanted.items() if present[name] < n}
+    return True, present, missing
 
 
 def _extra_matters(count: int) -> None:
@@ -975,9 +981,9 @@ def print_table(results: dict, meta: dict) -> None:
     if rec:
         row(
             "records (generate_load)",
-            "reused"
-            if rec.get("reused")
-            else _num(rec.get("generate_load_seconds"), ".1f", " s"),
+            _num(rec.get("generate_load_seconds"), ".1f", " s")
+            if "generate_load_seconds" in rec
+            else "reused",
             note=", ".join(
                 f"{rec[name]:,} {name.replace('_', ' ')}"
                 for name in ("applications", "tickets", "cases", "audit_events")
@@ -1128,19 +1134,32 @@ def main(argv=None) -> int:
     try:
         log("migrate")
         results["migrate_seconds"] = round(migrate(), 2)
-        reused, present = (False, {}) if fresh else holds_the_records(args.scale)
-        if reused:
+        has_demo, present, missing = (
+            (False, {}, {}) if fresh else kept_records(args.scale)
+        )
+        if has_demo:
             log(
                 f"--reuse-db: {args.pg_db} already holds the records "
                 f"({present['applications']:,} applications, "
                 f"{present['tickets']:,} tickets, {present['cases']:,} cases): "
-                "no demo, no generate_load"
+                "no demo"
+                + (
+                    ", generate_load "
+                    + ", ".join(f"--{name} {n:,}" for name, n in missing.items())
+                    + " only"
+                    if missing
+                    else ", no generate_load"
+                )
             )
             results["load_demo"] = {"seconds": None, "reused": True}
-            results["records"] = {**present, "reused": True}
+            results["records"] = (
+                generate_records(args.scale, only=missing)
+                if missing
+                else {**present, "reused": True}
+            )
         else:
             if not fresh:
-                log(f"--reuse-db: {args.pg_db} lacks the records: made anew")
+                log(f"--reuse-db: {args.pg_db} lacks the demo: made anew")
                 from django.db import connections
 
                 connections.close_all()
