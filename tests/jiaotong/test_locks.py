@@ -104,11 +104,9 @@ def test_lock_keys_are_stable_and_distinct():
     assert -(2**63) <= lock_key("licensing.tasks.x") < 2**63
 
 
-@pytest.mark.parametrize("entry", sorted(settings.CELERY_BEAT_SCHEDULE))
-def test_every_beat_task_skips_while_another_run_holds_its_lock(entry, caplog):
-    name = settings.CELERY_BEAT_SCHEDULE[entry]["task"]
-    module, _, attr = name.rpartition(".")
-    task = getattr(importlib.import_module(module), attr)
+def _held_elsewhere(name: str):
+    """Hold the lock ``name`` in another thread (another connection, as another
+    worker would) until the returned event is set."""
     held, release = threading.Event(), threading.Event()
 
     def other_run():
@@ -117,13 +115,22 @@ def test_every_beat_task_skips_while_another_run_holds_its_lock(entry, caplog):
             release.wait(timeout=30)
             return acquired
 
-    caplog.set_level(logging.WARNING, logger="jiaotong.locks")
     thread, box = _in_thread(other_run)
     held.wait(timeout=10)
-    try:
-        assert task() is None
-    finally:
-        release.set()
-        thread.join(timeout=30)
-    assert box["result"] is True
-    assert f"{name}: another run holds the lock" in caplog.text
+    return thread, box, release
+
+
+def test_every_beat_task_skips_while_another_run_holds_its_lock(caplog):
+    caplog.set_level(logging.WARNING, logger="jiaotong.locks")
+    for entry in sorted(settings.CELERY_BEAT_SCHEDULE):
+        name = settings.CELERY_BEAT_SCHEDULE[entry]["task"]
+        module, _, attr = name.rpartition(".")
+        task = getattr(importlib.import_module(module), attr)
+        thread, box, release = _held_elsewhere(name)
+        try:
+            assert task() is None, entry
+        finally:
+            release.set()
+            thread.join(timeout=30)
+        assert box["result"] is True, entry
+        assert f"{name}: another run holds the lock" in caplog.text, entry
