@@ -591,9 +591,10 @@ def _list_total(body: str) -> str:
     match = _TOTAL.search(body)
     text = re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
     found = re.search(r"([共约])\s*([\d,]+)", text)
-    return (
-        f"{found.group(1)} {int(found.group(2).replace(',', '')):,}" if found else "?"
-    )
+    if found:
+        return f"{found.group(1)} {int(found.group(2).replace(',', '')):,}"
+    above = re.search(r"([\d,]+)\s*条以上", text)  # no planner estimate (SQLite)
+    return f"> {above.group(1)}" if above else "?"
 
 
 def measure_lists(requests: int, deep_page: int = DEEP_PAGE) -> list[dict]:
