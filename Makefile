@@ -81,9 +81,10 @@ serve: setup
 	 .venv/bin/gunicorn jiaotong.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - & \
 	 wait -n
 
-# The load test against its own make serve (on a spare port, database
-# LOADTEST_DB with the demo: created and loaded when missing): LOADTEST_USERS
-# staff for LOADTEST_TIME, then requests/s, p95 and errors. bench/loadtest.py --help.
+# The load test: its own make serve on a spare port (database
+# jiaotong_bench_loadtest with the demo, created when missing), locust headless
+# with 50 staff for 60 s, then requests/s, p95 and errors beside the goals.
+# Options: make loadtest LOADTEST_ARGS="--db NAME --time 120s" (bench/loadtest.py --help).
 LOADTEST_ARGS ?=
 loadtest: setup
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
