@@ -50,10 +50,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--time", default="60s", help="locust --run-time")
+    parser.add_argument(
+        "--wait",
+        default="2,5",
+        help="seconds between one person's clicks, MIN,MAX (default 2,5)",
+    )
     parser.add_argument("--port", type=int, default=0, help="0: a spare port")
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
     parser.add_argument("--keep-logs", action="store_true")
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"\d+(\.\d+)?,\d+(\.\d+)?", args.wait):
+        parser.error("--wait must be MIN,MAX in seconds, e.g. 2,5")
     if not re.fullmatch(r"[a-z0-9_]+", args.db):
         parser.error("--db must be lower-case letters, digits and _")
     return args
@@ -199,7 +206,10 @@ def report(
     rps = float(total["Requests/s"])
     width = max(len(row["Name"]) for row in rows) + 2 if rows else 20
     print()
-    print(f"Load test — {args.users} staff, {args.time}, database {args.db}")
+    print(
+        f"Load test — {args.users} staff, {args.wait} s between clicks, "
+        f"{args.time}, database {args.db}"
+    )
     print(f"{'request':<{width}} {'count':>7} {'errors':>7} {'median':>8} {'p95':>8}")
     for row in rows:
         print(
@@ -288,7 +298,11 @@ def main(argv=None) -> int:
                 "WARNING",
             ],
             cwd=ROOT,
-            env={**os.environ, "LOADTEST_PAGES_FILE": str(work / "pages.json")},
+            env={
+                **os.environ,
+                "LOADTEST_PAGES_FILE": str(work / "pages.json"),
+                "LOADTEST_WAIT": args.wait,
+            },
             check=False,  # exit 1 on any failure: counted below
         )
         watch.stop()

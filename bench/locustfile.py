@@ -32,6 +32,8 @@ from locust import HttpUser, between, events, task
 from pagelinks import page_link  # bench/ is on the path of a locustfile
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "Jiaotong@2023demo")
+# Seconds a person spends on a page before the next click: "MIN,MAX".
+WAIT = tuple(float(x) for x in os.environ.get("LOADTEST_WAIT", "2,5").split(","))
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _serial = itertools.count(1)
@@ -86,7 +88,7 @@ def _csrf_token(html: str) -> str:
 
 class Staff(HttpUser):
     abstract = True
-    wait_time = between(2, 5)  # reading the page before the next click
+    wait_time = between(*WAIT)  # reading the page before the next click
     usernames: tuple[str, ...] = ()
     list_url = "/"
     record = re.compile(r"$^")  # record links on the list page
