@@ -5,7 +5,7 @@ PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format serve bench assets clean-db url-matrix fuzz
+.PHONY: setup run test lint format serve loadtest bench assets clean-db url-matrix fuzz
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -56,21 +56,43 @@ format: setup
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-# Production-like: gunicorn + a Celery worker + beat against DATABASE_URL and
-# CELERY_BROKER_URL (both required), static files collected for WhiteNoise.
+# Production-like, several processes behaving as one: two gunicorn workers (sync,
+# one persistent database connection each: CONN_MAX_AGE=60), two Celery worker
+# processes (w1, w2) and beat, against one PostgreSQL and one Redis (broker, and
+# the shared cache beside it: login limits, dashboard figures). Defaults for a
+# local run: the database jiaotong on 127.0.0.1 and Redis 127.0.0.1:6379/0.
+# SECRET_KEY and AUDIT_HMAC_KEYS have no default (production settings). Ctrl-C
+# (or SIGTERM to any of them) stops all five processes.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiaotong
+SERVE_BROKER_URL ?= redis://127.0.0.1:6379/0
 serve: setup
-	@test -n "$$DATABASE_URL" || (echo "make serve needs DATABASE_URL"; exit 1)
-	@test -n "$$CELERY_BROKER_URL" || (echo "make serve needs CELERY_BROKER_URL"; exit 1)
 	@test -n "$$SECRET_KEY" || (echo "make serve needs SECRET_KEY"; exit 1)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput -v0
-	.venv/bin/celery -A jiaotong worker -l info --concurrency 2 & \
-	 .venv/bin/celery -A jiaotong beat -l info --schedule /tmp/jiaotong-celerybeat & \
-	 .venv/bin/gunicorn jiaotong.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - ; \
-	 kill %1 %2
+	@test -n "$$AUDIT_HMAC_KEYS" || (echo "make serve needs AUDIT_HMAC_KEYS"; exit 1)
+	@export DATABASE_URL="$${DATABASE_URL:-$(SERVE_DATABASE_URL)}" \
+	  CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(SERVE_BROKER_URL)}" \
+	  CONN_MAX_AGE="$${CONN_MAX_AGE:-60}"; \
+	 echo "make serve: $$DATABASE_URL, broker $$CELERY_BROKER_URL, http://$(HOST):$(PORT)/"; \
+	 $(PY) manage.py migrate --noinput && \
+	 $(PY) manage.py collectstatic --noinput -v0 || exit 1; \
+	 trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; trap 'exit 143' TERM INT; \
+	 .venv/bin/celery -A jiaotong worker -l info --concurrency 1 -n w1@%h & \
+	 .venv/bin/celery -A jiaotong worker -l info --concurrency 1 -n w2@%h & \
+	 .venv/bin/celery -A jiaotong beat -l info --schedule /tmp/jiaotong-celerybeat-$(PORT) & \
+	 .venv/bin/gunicorn jiaotong.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - & \
+	 wait -n
 
+# The load test: its own make serve on a spare port (database
+# jiaotong_bench_loadtest with the demo, created when missing), locust headless
+# with 50 staff for 60 s, then requests/s, p95 and errors beside the goals.
+# Options: make loadtest LOADTEST_ARGS="--db NAME --time 120s" (bench/loadtest.py --help).
+LOADTEST_ARGS ?=
+loadtest: setup
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# make bench BENCH_ARGS="--scale 50 --reuse-db" (bench/README.md)
+BENCH_ARGS ?=
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean-db:
 	rm -f db.sqlite3

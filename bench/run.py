@@ -6,12 +6,18 @@ The run uses its own database, never the developer's: a fresh PostgreSQL databas
 migrated; dropped again at the end unless ``--keep``), else a SQLite file in a
 temporary directory.  ``DATABASE_URL`` from the environment is ignored.
 
-What it measures (bench/README.md explains each figure):
+Setup: migrate, ``load_demo``, then ``generate_load`` at ``--scale`` (1: 20,000
+applications, 6,000 tickets, 2,000 cases over 2014-2023; 50: issue 14's city of
+1,000,000 applications) and a few bench extras. ``--reuse-db`` keeps the
+prepared database between runs and measures on a fresh copy of it.
+
+What it measures (bench/README.md explains each figure and its goal):
 
 1. ``load_demo``: seconds.
-2. The window list, the hotline list and the power list for a leader, through
-   django.test.Client with extra rows bulk-created on top of the demo: median ms
-   of page 1 and of the last page, SQL queries per request, requests/s.
+2. The window, hotline, case and power lists for a leader, through
+   django.test.Client: p95 and median ms of page 1, a deep page and the last
+   page (reached through the list's own links), SQL queries per request,
+   requests/s.
 3. ``import_xlsx applications`` of a generated workbook, then the same workbook
    again (every row unchanged): seconds and rows/s.
 4. ``export_year_report 2023``: seconds and peak RSS in a fresh process (and,
@@ -23,8 +29,8 @@ What it measures (bench/README.md explains each figure):
    request, so every figure, chart and record year is recomputed, the previous
    year's figures included) and cached.
 
-``--only dashboard`` (or lists, import, export, audit, indicators) runs the
-setup (migrate, demo, extra rows) and that measurement alone.
+``--only dashboard`` (or lists, import, export, audit, indicators, draw) runs
+the setup and that measurement alone.
 
 Figures go to the terminal and to ``bench/results/latest.json`` (git-ignored).
 """
@@ -60,12 +66,20 @@ DEFAULT_PG_DB = "jiaotong_bench"
 YEAR = 2023
 SEED = 4114222023
 
-# Rows added on top of the demo at --scale 1.
-EXTRA_APPLICATIONS = 20_000
-EXTRA_TICKETS = 20_000
+# Records generate_load writes on top of the demo at --scale 1, spread over
+# LOAD_YEARS (2023 holds a tenth): --scale 50 is issue 14's city, 1,000,000
+# applications, 300,000 tickets and 100,000 penalty cases.
+LOAD_APPLICATIONS = 20_000
+LOAD_TICKETS = 6_000
+LOAD_CASES = 2_000
+LOAD_YEARS = "2014-2023"
+# Added by the bench itself at every scale: penalty matters (a county's power
+# list does not grow with the years) and events extending the audit chain.
 EXTRA_MATTERS = 2_000
 EXTRA_AUDIT_EVENTS = 20_000
 IMPORT_ROWS = 2_000
+# The deepest page measured by number, where the list can go there.
+DEEP_PAGE = 1_000
 # Tells the export child which database it may open (see measure_export).
 CHILD_DB_VAR = "JIAOTONG_BENCH_DATABASE"
 
@@ -81,10 +95,25 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--scale",
         type=float,
         default=1.0,
-        help="multiply the extra rows and the import size (default 1: "
-        f"{EXTRA_APPLICATIONS:,} applications, {EXTRA_TICKETS:,} tickets, "
-        f"{EXTRA_MATTERS:,} matters, {EXTRA_AUDIT_EVENTS:,} audit events, "
-        f"a {IMPORT_ROWS:,}-row workbook)",
+        help="multiply the generated records and the import size (default 1: "
+        f"generate_load --applications {LOAD_APPLICATIONS:,} --tickets "
+        f"{LOAD_TICKETS:,} --cases {LOAD_CASES:,} --years {LOAD_YEARS}, "
+        f"a {IMPORT_ROWS:,}-row workbook; 50 is issue 14's city of 1,000,000 "
+        "applications)",
+    )
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="keep the prepared database (--pg-db) between runs: when it already "
+        "holds the demo and the generated records, skip drop, create, demo and "
+        "generate_load; each run measures on a fresh copy of it (PostgreSQL only)",
+    )
+    parser.add_argument(
+        "--deep-page",
+        type=int,
+        default=DEEP_PAGE,
+        help=f"also measure this page of each list (default {DEEP_PAGE:,}; a "
+        "keyset list is walked there by its next links; 0: skip)",
     )
     parser.add_argument(
         "--requests",
@@ -142,7 +171,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error("--requests must be at least 1")
     if "bench" not in args.pg_db or not re.fullmatch(r"[a-z0-9_]+", args.pg_db):
         parser.error("--pg-db must be lower-case letters, digits, _ and contain bench")
+    if args.reuse_db and args.sqlite:
+        parser.error("--reuse-db keeps a PostgreSQL database; not with --sqlite")
+    if args.deep_page < 0:
+        parser.error("--deep-page must be 0 or more")
     return args
+
+
+def load_counts(scale: float) -> dict[str, int]:
+    """generate_load's options at this scale."""
+    return {
+        "applications": round(LOAD_APPLICATIONS * scale),
+        "tickets": round(LOAD_TICKETS * scale),
+        "cases": round(LOAD_CASES * scale),
+    }
 
 
 def postgres_answers() -> bool:
@@ -153,7 +195,8 @@ def postgres_answers() -> bool:
     return True
 
 
-def recreate_pg_database(name: str) -> None:
+def recreate_pg_database(name: str, template: str = "template0") -> None:
+    """Drop ``name`` and create it empty, or as a copy of ``template``."""
     import psycopg2
     from psycopg2 import sql
 
@@ -168,12 +211,37 @@ def recreate_pg_database(name: str) -> None:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident)
             )
             cursor.execute(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    ident
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE {}").format(
+                    ident, sql.Identifier(template)
                 )
             )
     finally:
         conn.close()
+
+
+def pg_database_exists(name: str) -> bool:
+    import psycopg2
+
+    conn = psycopg2.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=5
+    )
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
+    finally:
+        conn.close()
+
+
+def switch_database(name: str) -> None:
+    """Point Django (and the export child) at another PostgreSQL database of
+    the bench, e.g. the copy a --reuse-db run measures on."""
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+    os.environ["DATABASE_URL"] = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    os.environ[CHILD_DB_VAR] = name
 
 
 def drop_pg_database(name: str) -> None:
@@ -330,29 +398,80 @@ def load_demo() -> dict:
     return {"seconds": round(seconds, 2)}
 
 
-def add_extra_rows(scale: float) -> dict:
-    """Bulk-created rows on top of the demo, built the way the demo builds them."""
+def generate_records(scale: float, only: dict | None = None) -> dict:
+    """``generate_load`` at this scale (the way a city's ten years are made),
+    then the bench's own few extras; ``ANALYZE`` as autovacuum would soon do.
+    ``only``: just these generate_load options, on a kept database that has
+    the rest (no extras then: it has them)."""
     from django.db import connection, transaction
 
-    rng = random.Random(SEED)
-    counts = {
-        "applications": round(EXTRA_APPLICATIONS * scale),
-        "tickets": round(EXTRA_TICKETS * scale),
-        "matters": round(EXTRA_MATTERS * scale),
-        "audit_events": round(EXTRA_AUDIT_EVENTS * scale),
-    }
+    counts = only or load_counts(scale)
     start = time.perf_counter()
-    with transaction.atomic():
-        _extra_matters(counts["matters"])
-        numbers = _extra_applications(rng, counts["applications"])
-        _extra_tickets(rng, counts["tickets"])
-        _extra_audit_events(numbers, counts["audit_events"])
+    output = quiet_command(
+        "generate_load",
+        *(f"--{name}={count}" for name, count in counts.items()),
+        f"--years={LOAD_YEARS}",
+        f"--seed={SEED}",
+    )
+    generated = round(time.perf_counter() - start, 2)
+    for line in output.splitlines():
+        log(f"  generate_load: {line}")
+    if only is None:
+        with transaction.atomic():
+            _extra_matters(EXTRA_MATTERS)
+            _extra_audit_events(EXTRA_AUDIT_EVENTS)
     if connection.vendor == "postgresql":
-        # What autovacuum would do soon after such a load in production.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    counts["seconds"] = round(time.perf_counter() - start, 2)
-    return counts
+    return {
+        **record_counts(),
+        "generate_load_seconds": generated,
+        "seconds": round(time.perf_counter() - start, 2),
+        "reused": only is not None,
+    }
+
+
+def record_counts() -> dict[str, int]:
+    """What the bench database holds (the demo's records included)."""
+    from enforcement.models import PenaltyCase
+    from hotline.models import Ticket
+    from jiaotong.models import AuditEvent
+    from licensing.models import Application
+
+    return {
+        "applications": Application.objects.count(),
+        "tickets": Ticket.objects.count(),
+        "cases": PenaltyCase.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+def has_cases_generator() -> bool:
+    from jiaotong.loadgen import discover
+
+    return "cases" in discover()
+
+
+def kept_records(scale: float) -> tuple[bool, dict, dict]:
+    """For a kept bench database: whether it holds the demo (migrated, with its
+    accounts), what it holds, and the generate_load options of the kinds it
+    holds fewer of than this scale asks (cases only once their generator
+    exists), e.g. the cases of a database made before their generator."""
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from jiaotong.models import User
+
+    if not MigrationRecorder(connection).has_table():
+        return False, {}, {}
+    if not User.objects.filter(username="leader1").exists():
+        return False, {}, {}
+    present = record_counts()
+    wanted = load_counts(scale)
+    if not has_cases_generator():
+        wanted.pop("cases")
+    missing = {name: n for name, n in wanted.items() if present[name] < n}
+    return True, present, missing
 
 
 def _extra_matters(count: int) -> None:
@@ -393,118 +512,17 @@ def _window_matters():
     )
 
 
-def _extra_applications(rng: random.Random, count: int) -> list[tuple[int, str]]:
-    from jiaotong.models import OrgUnit, User
-    from jiaotong.registry.models import PowerType
-    from licensing.models import Application, Channel, Evaluation, Result
-
-    matters = _window_matters()
-    unit = OrgUnit.objects.get(code="JTJ-XZSP")
-    clerk = User.objects.filter(username="window1").first()
-    people = People(rng)
-    days = _year_days()
-    rows = []
-    for n in range(1, count + 1):
-        matter = rng.choice(matters)
-        received_day = rng.choice(days)
-        received_at = _at(received_day, rng.randrange(0, 530))
-        completed_at = received_at + dt.timedelta(
-            days=rng.randint(0, 6), minutes=rng.randint(10, 120)
-        )
-        name, kind, id_number, phone = people.pick()
-        licence = matter.power_type == PowerType.LICENSING
-        evaluation = rng.choice([*Evaluation.values, "", ""])
-        due = received_day + dt.timedelta(days=7)
-        rows.append(
-            Application(
-                number=f"BENCH-{YEAR}-{n:07d}",
-                matter=matter,
-                applicant_name=name,
-                applicant_type=kind,
-                applicant_id_number=id_number,
-                applicant_phone=phone,
-                channel=rng.choices(Channel.values, weights=[70, 26, 4])[0],
-                status=Application.Status.CLOSED,
-                clerk=clerk,
-                unit=unit,
-                received_at=received_at,
-                accepted_at=received_at,
-                decided_at=completed_at if licence else None,
-                result=Result.APPROVED if licence else Result.DONE,
-                completed_at=completed_at,
-                promised_due_date=due,
-                due_date=due,
-                evaluation=evaluation,
-                evaluated_at=completed_at if evaluation else None,
-            )
-        )
-    Application.objects.bulk_create(rows, batch_size=1000)
-    return list(
-        Application.objects.filter(number__startswith="BENCH-").values_list(
-            "pk", "number"
-        )
-    )
-
-
-def _extra_tickets(rng: random.Random, count: int) -> None:
-    from hotline.models import (
-        Area,
-        Category,
-        ClosureKind,
-        FollowUpResult,
-        Source,
-        Status,
-        Ticket,
-    )
-    from jiaotong.models import Enterprise, OrgUnit
-
-    units = list(OrgUnit.objects.exclude(kind__in=["bureau", "town"]))
-    enterprises = list(Enterprise.objects.all()) or [None]
-    people = People(rng, persons=500, companies=0)
-    days = _year_days()
-    rows = []
-    for n in range(1, count + 1):
-        received_at = _at(rng.choice(days), rng.randrange(0, 600))
-        closed = rng.random() < 0.9
-        area = rng.choice(Area.values)
-        category = rng.choice(Category.values)
-        rows.append(
-            Ticket(
-                ticket_no=f"BENCH-{YEAR}-{n:07d}",
-                source=rng.choice(Source.values),
-                received_at=received_at,
-                category=category,
-                area=area,
-                content=f"基准测试工单：来电人反映{area}方面的{category}事项（第{n}件）。",
-                location="睢县汽车站",
-                caller_name=people.pick()[0],
-                caller_phone=people.phone(),
-                caller_confidential=rng.random() < 0.05,
-                enterprise=rng.choice(enterprises),
-                unit=rng.choice(units),
-                status=Status.CLOSED if closed else Status.IN_PROGRESS,
-                due_date=received_at.date() + dt.timedelta(days=7),
-                dispatched_at=received_at + dt.timedelta(minutes=30),
-                signed_at=received_at + dt.timedelta(hours=2),
-                reply_text="已核实处理并答复来电人。" if closed else "",
-                replied_at=received_at + dt.timedelta(days=3) if closed else None,
-                follow_up_result=FollowUpResult.SATISFIED if closed else "",
-                followed_up_at=received_at + dt.timedelta(days=4) if closed else None,
-                closure_kind=ClosureKind.HANDLED if closed else "",
-                closed_at=received_at + dt.timedelta(days=4, hours=1)
-                if closed
-                else None,
-            )
-        )
-    Ticket.objects.bulk_create(rows, batch_size=1000)
-
-
-def _extra_audit_events(applications: list[tuple[int, str]], count: int) -> None:
+def _extra_audit_events(count: int) -> None:
     """Events that extend the hash chain exactly as audit_record would."""
     from django.utils import timezone
 
     from jiaotong.audit.services import GENESIS_HASH, compute_hash
     from jiaotong.models import AuditEvent
+    from licensing.models import Application
+
+    applications = list(
+        Application.objects.order_by("-pk").values_list("pk", "number")[:count]
+    )
 
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     prev = prev or GENESIS_HASH
@@ -531,55 +549,139 @@ def _extra_audit_events(applications: list[tuple[int, str]], count: int) -> None
     AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
-def measure_lists(requests: int) -> list[dict]:
-    from django.db import connection
+def leader_client():
+    """A django.test.Client signed in as the leader (sees every row), second
+    factor included: the leader's role requires one, so the bench gives the
+    leader of its own database a confirmed authenticator (when none) and
+    verifies the session with it, as typing its code would."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from hotline.models import Ticket
-    from jiaotong.models import Matter, User
-    from licensing.models import Application
+    from jiaotong.models import User
 
     leader = User.objects.get(username="leader1")
+    device = TOTPDevice.objects.filter(user=leader, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=leader, name="bench", confirmed=True)
     client = Client()
     client.force_login(leader)
-    per_page = 25
-    lists = [
-        ("licensing:application_list", Application.objects.visible_to(leader)),
-        ("hotline:ticket_list", Ticket.objects.visible_to(leader)),
-        ("matter_list", Matter.objects.visible_to(leader)),
-    ]
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+# The lists measured for the leader (sees every row): URL name and label. The
+# big ones have keyset pages (jiaotong/pagination.py); the power list keeps
+# Django's Paginator. Either way the pages are reached through the list's own
+# links (bench/pagelinks.py), as a person would.
+LISTS = [
+    ("licensing:application_list", "window list"),
+    ("hotline:ticket_list", "hotline list"),
+    ("enforcement:case_list", "case list"),
+    ("matter_list", "power list"),
+]
+PER_PAGE = 25
+_TOTAL = re.compile(r"data-total>(.*?)</span>\s*(?:<ul|</div>|</nav>)", re.S)
+
+
+def _list_total(body: str) -> str:
+    """The list's own total as it shows it (共 N 条 exact, 约 N 条 estimated)."""
+    match = _TOTAL.search(body)
+    text = re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
+    found = re.search(r"([共约])\s*([\d,]+)", text)
+    if found:
+        return f"{found.group(1)} {int(found.group(2).replace(',', '')):,}"
+    above = re.search(r"([\d,]+)\s*条以上", text)  # no planner estimate (SQLite)
+    return f"> {above.group(1)}" if above else "?"
+
+
+def measure_lists(requests: int, deep_page: int = DEEP_PAGE) -> list[dict]:
+    """Page 1, a deep page and the last page of each list: median and p95 of
+    ``requests`` requests, SQL queries of one request, requests/s in-process.
+    The last page is the list's 末页 link from page 1 (a cursor on keyset
+    lists, ?page=N on a Paginator; ?page=N computed from the total when the
+    page has no such link). The deep page is ?page=N on a Paginator; a keyset
+    list has no page numbers, so it is walked there by its 下一页 links (the
+    walk's median per page is reported too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+    from pagelinks import page_link
+
+    client = leader_client()
+
+    def get(url: str):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        return response
+
+    def measure(url: str) -> dict:
+        get(url)  # warm-up
+        with CaptureQueriesContext(connection) as captured:
+            get(url)
+        queries = len(captured)  # now: the next request resets the log
+        times = []
+        gc.collect()
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - start)
+        return {
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(_percentile(times, 0.95) * 1000, 1),
+            "p90_ms": round(_percentile(times, 0.9) * 1000, 1),
+            "queries": queries,
+            "requests_per_s": round(len(times) / sum(times), 1),
+        }
+
     results = []
-    for url_name, rows in lists:
-        url = reverse(url_name)
-        total = rows.count()
-        last = max(1, math.ceil(total / per_page))
-        for page in sorted({1, last}):
-            query = {"page": page}
-            response = client.get(url, query)  # warm-up
-            if response.status_code != 200:
-                raise RuntimeError(f"{url}?page={page}: HTTP {response.status_code}")
-            with CaptureQueriesContext(connection) as captured:
-                client.get(url, query)
-            # Counted now: the captured list reads the live log, which the next
-            # request resets.
-            queries = len(captured)
-            times = []
-            gc.collect()
-            for _ in range(requests):
+    for url_name, label in LISTS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        body = get(url).content.decode()
+        total = _list_total(body)
+        last = page_link(body, "last")
+        keyset = last is not None and "page=" not in last
+        if last is None and total[2:].replace(",", "").isdigit():
+            count = int(total[2:].replace(",", ""))
+            if count > PER_PAGE:
+                last = f"?page={math.ceil(count / PER_PAGE)}"
+        pages = [("page 1", url, None)]
+        if deep_page > 1 and keyset:
+            href, walk, number = None, [], 1
+            while number < deep_page:
+                href = page_link(body, "next")
+                if href is None:
+                    break
                 start = time.perf_counter()
-                client.get(url, query)
-                times.append(time.perf_counter() - start)
+                body = get(url + href).content.decode()
+                walk.append(time.perf_counter() - start)
+                number += 1
+            if number == deep_page:
+                walk_ms = round(statistics.median(walk) * 1000, 1)
+                pages.append((f"page {deep_page:,}", url + href, walk_ms))
+        elif deep_page > 1 and last is not None:
+            last_number = int(re.search(r"page=(\d+)", last).group(1))
+            if deep_page < last_number:
+                pages.append((f"page {deep_page:,}", f"{url}?page={deep_page}", None))
+        if last is not None:
+            pages.append(("last page", url + last, None))
+        for page, target, walk_ms in pages:
+            figures = measure(target)
             results.append(
                 {
                     "list": url_name,
+                    "label": label,
                     "rows": total,
                     "page": page,
-                    "median_ms": round(statistics.median(times) * 1000, 1),
-                    "p90_ms": round(_percentile(times, 0.9) * 1000, 1),
-                    "queries": queries,
-                    "requests_per_s": round(len(times) / sum(times), 1),
+                    "pagination": "keyset" if keyset else "paginator",
+                    **figures,
+                    **({"walk_median_ms": walk_ms} if walk_ms is not None else {}),
                 }
             )
     return results
@@ -922,15 +1024,12 @@ def measure_draw(repeat: int = 5) -> dict:
 def measure_dashboard(requests: int) -> dict:
     """The dashboard page of YEAR for a leader: uncached and cached."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from jiaotong.dashboard.cache import bump_version
-    from jiaotong.models import User
 
-    client = Client()
-    client.force_login(User.objects.get(username="leader1"))
+    client = leader_client()
     url, query = reverse("dashboard"), {"year": YEAR}
 
     def run(uncached: bool) -> dict:
@@ -961,100 +1060,170 @@ def measure_dashboard(requests: int) -> dict:
 # --- Report -------------------------------------------------------------------------
 
 
+# Issue 14's goals, printed beside each figure with ✓ or ✗.
+GOAL_LIST_P95_MS = 50  # window and hotline lists (and the case list): any depth
+GOAL_INDICATORS_MS = 200  # compute_all(2023), uncached
+GOAL_IMPORT_SECONDS = 60  # import_xlsx applications, 100,000 rows
+GOAL_EXPORT_RATIO = 1.3  # export_year_report vs bare XlsxWriter
+GOAL_EXPORT_MIB = 128  # RSS growth of the export process during the export
+_GOAL_LISTS = {
+    "licensing:application_list",
+    "hotline:ticket_list",
+    "enforcement:case_list",
+}
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else ("✓" if ok else "✗")
+
+
+def _num(value, spec: str, unit: str = "") -> str:
+    return "—" if value is None else f"{value:{spec}}{unit}"
+
+
 def print_table(results: dict, meta: dict) -> None:
-    rows: list[tuple[str, str, str]] = []
+    """One row per figure: name, value, goal, ✓/✗, details. Keys of the other
+    measurements are read with .get, so a figure a measurement no longer
+    returns prints as — instead of failing the run."""
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(name, value, goal="", ok=None, note=""):
+        rows.append((name, value, goal, _mark(ok), note))
+
     draw = results.get("draw")
     if draw:
-        rows.append(
-            (
-                f"supervision draw ({draw['enterprises']:,} enterprises)",
-                f"{draw['median_ms']:.1f} ms",
-                f"{draw['drawn']} drawn with teams of 2, median of 5",
-            )
+        row(
+            f"supervision draw ({draw['enterprises']:,} enterprises)",
+            f"{draw['median_ms']:.1f} ms",
+            "< 1 s",
+            draw["median_ms"] < 1000,
+            f"{draw['drawn']} drawn with teams of 2, median of 5",
         )
-    rows.append(("load_demo", f"{results['load_demo']['seconds']:.2f} s", ""))
-    extra = results["extra_rows"]
-    rows.append(
-        (
-            "extra rows (bulk_create)",
-            f"{extra['seconds']:.2f} s",
-            f"{extra['applications']:,} applications, {extra['tickets']:,} tickets, "
-            f"{extra['matters']:,} matters, {extra['audit_events']:,} audit events",
-        )
+    demo = results.get("load_demo") or {}
+    row(
+        "load_demo",
+        "reused" if demo.get("reused") else _num(demo.get("seconds"), ".2f", " s"),
     )
-    for item in results.get("lists", []):
-        rows.append(
-            (
-                f"{item['list']} page {item['page']}",
-                f"{item['median_ms']:.1f} ms",
-                f"p90 {item['p90_ms']:.1f} ms, {item['queries']} queries, "
-                f"{item['requests_per_s']:.0f} req/s, {item['rows']:,} rows",
-            )
+    rec = results.get("records") or {}
+    if rec:
+        row(
+            "records (generate_load)",
+            _num(rec.get("generate_load_seconds"), ".1f", " s")
+            if "generate_load_seconds" in rec
+            else "reused",
+            note=", ".join(
+                f"{rec[name]:,} {name.replace('_', ' ')}"
+                for name in ("applications", "tickets", "cases", "audit_events")
+                if name in rec
+            ),
+        )
+    lists = results.get("lists", [])
+    queries_by_list: dict[str, set] = {}
+    for item in lists:
+        queries_by_list.setdefault(item["list"], set()).add(item["queries"])
+    for item in lists:
+        p95 = item.get("p95_ms", item.get("p90_ms"))
+        goal_applies = item["list"] in _GOAL_LISTS
+        constant = len(queries_by_list[item["list"]]) == 1
+        walk = item.get("walk_median_ms")
+        row(
+            f"{item.get('label', item['list'])} {item['page']}",
+            f"p95 {p95:.1f} ms",
+            f"≤ {GOAL_LIST_P95_MS} ms" if goal_applies else "",
+            (p95 <= GOAL_LIST_P95_MS and constant) if goal_applies else None,
+            f"median {item['median_ms']:.1f} ms, {item['queries']} queries"
+            + ("" if constant else " (not constant)")
+            + f", {item['requests_per_s']:.0f} req/s, {item['rows']} rows"
+            + (f", {item.get('pagination')}" if item.get("pagination") else "")
+            + (f"; walked there: median {walk:.1f} ms a page" if walk else ""),
         )
     imp = results.get("import")
     if imp:
-        rows.append(
-            (
-                f"import_xlsx applications ({imp['rows']:,} rows)",
-                f"{imp['seconds']:.2f} s",
-                f"{imp['rows_per_s']:.0f} rows/s",
-            )
+        seconds = imp.get("seconds")
+        full = imp.get("rows", 0) >= 100_000
+        row(
+            f"import_xlsx applications ({imp.get('rows', 0):,} rows)",
+            _num(seconds, ".2f", " s"),
+            f"≤ {GOAL_IMPORT_SECONDS} s at 100,000 rows",
+            (seconds is not None and seconds <= GOAL_IMPORT_SECONDS) if full else None,
+            _num(imp.get("rows_per_s"), ",.0f", " rows/s"),
         )
-        rows.append(
-            (
+        if imp.get("reimport_seconds") is not None:
+            row(
                 "  again, all unchanged",
-                f"{imp['reimport_seconds']:.2f} s",
-                f"{imp['reimport_rows_per_s']:.0f} rows/s",
+                _num(imp.get("reimport_seconds"), ".2f", " s"),
+                note=_num(imp.get("reimport_rows_per_s"), ",.0f", " rows/s"),
             )
-        )
     exp = results.get("export")
     if exp:
-        traced = exp["tracemalloc_peak_mib"]
-        rows.append(
-            (
-                f"export_year_report {YEAR}",
-                f"{exp['seconds']:.2f} s",
-                f"peak RSS {exp['peak_rss_mib']:.0f} MiB "
-                f"(+{exp['rss_growth_mib']:.0f} during the export), "
-                + (f"tracemalloc peak {traced:.1f} MiB, " if traced is not None else "")
-                + f"{exp['file_kib']:,.0f} KiB file",
+        ratio = exp.get("ratio_to_bare_xlsxwriter", exp.get("ratio"))
+        bare = exp.get("bare_xlsxwriter_seconds", exp.get("bare_seconds"))
+        growth = exp.get("rss_growth_mib")
+        traced = exp.get("tracemalloc_peak_mib")
+        openpyxl = exp.get("bare_openpyxl_seconds")
+        row(
+            f"export_year_report {YEAR}",
+            _num(exp.get("seconds"), ".2f", " s"),
+            f"≤ {GOAL_EXPORT_RATIO}× bare XlsxWriter",
+            None if ratio is None else ratio <= GOAL_EXPORT_RATIO,
+            f"bare XlsxWriter {_num(bare, '.2f', ' s')}, ratio {_num(ratio, '.2f', '×')}"
+            + (f", bare openpyxl {openpyxl:.2f} s" if openpyxl is not None else "")
+            + (
+                f", {exp['record_rows']:,} record rows"
+                if exp.get("record_rows") is not None
+                else ""
             )
+            + f", {_num(exp.get('file_kib'), ',.0f', ' KiB')} file",
+        )
+        row(
+            "  export memory (RSS growth)",
+            _num(growth, ".0f", " MiB"),
+            f"≤ {GOAL_EXPORT_MIB} MiB",
+            None if growth is None else growth <= GOAL_EXPORT_MIB,
+            f"peak RSS {_num(exp.get('peak_rss_mib'), '.0f', ' MiB')} of the process"
+            + (f", tracemalloc peak {traced:.1f} MiB" if traced is not None else ""),
         )
     aud = results.get("verify_audit")
     if aud:
-        rows.append(
-            (
-                "verify_audit",
-                f"{aud['seconds_per_10k']:.2f} s / 10k",
-                f"{aud['events']:,} events in {aud['seconds']:.2f} s",
-            )
+        row(
+            "verify_audit",
+            f"{aud['seconds_per_10k']:.2f} s / 10k",
+            note=f"{aud['events']:,} events in {aud['seconds']:.2f} s",
         )
     ind = results.get("indicators")
     if ind:
-        rows.append(
-            (
-                f"indicators compute_all({YEAR})",
-                f"{ind['median_ms']:.1f} ms",
-                f"{ind['indicators']} indicators, {ind['queries']} queries",
-            )
+        value = ind.get("median_ms")
+        row(
+            f"indicators compute_all({YEAR})",
+            _num(value, ".1f", " ms"),
+            f"≤ {GOAL_INDICATORS_MS} ms uncached",
+            None if value is None else value <= GOAL_INDICATORS_MS,
+            f"{ind.get('indicators', '?')} indicators, {ind.get('queries', '?')} queries",
         )
     for state, figures in (results.get("dashboard") or {}).items():
-        rows.append(
-            (
-                f"dashboard {YEAR} ({state})",
-                f"{figures['median_ms']:.1f} ms",
-                f"p90 {figures['p90_ms']:.1f} ms, {figures['queries']} queries",
-            )
+        row(
+            f"dashboard {YEAR} ({state})",
+            f"{figures['median_ms']:.1f} ms",
+            note=f"p90 {figures['p90_ms']:.1f} ms, {figures['queries']} queries",
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print()
     print(
-        f"Jiaotong benchmarks — {meta['database']}, scale {meta['scale']}, "
-        f"{meta['cpus']} CPUs, {meta['total_seconds']:.0f} s in all"
+        f"Jiaotong benchmarks — {meta['database']}, scale {meta['scale']}"
+        + (" (reused)" if meta.get("reused") else "")
+        + f", {meta['cpus']} CPUs, load average {meta.get('load_average', '?')}, "
+        f"{meta['total_seconds']:.0f} s in all"
     )
-    print("-" * (widths[0] + widths[1] + 40))
-    for name, value, note in rows:
-        print(f"{name:<{widths[0]}}  {value:>{widths[1]}}  {note}")
+    print(
+        f"{'figure':<{widths[0]}}  {'value':>{widths[1]}}  {'goal':<{widths[2]}}  "
+        f"{'':<{widths[3]}}  details"
+    )
+    print("-" * (sum(widths) + 50))
+    for name, value, goal, mark, note in rows:
+        print(
+            f"{name:<{widths[0]}}  {value:>{widths[1]}}  {goal:<{widths[2]}}  "
+            f"{mark:<{widths[3]}}  {note}"
+        )
     print()
 
 
@@ -1075,8 +1244,12 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     work_dir = Path(tempfile.mkdtemp(prefix="jiaotong-bench-"))
     use_pg = not args.sqlite and postgres_answers()
+    if args.reuse_db and not use_pg:
+        raise SystemExit("bench: --reuse-db needs PostgreSQL on 127.0.0.1:5432")
+    fresh = not (args.reuse_db and pg_database_exists(args.pg_db))
     if use_pg:
-        recreate_pg_database(args.pg_db)
+        if fresh:
+            recreate_pg_database(args.pg_db)
         database_url = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{args.pg_db}"
         expected_name, database = args.pg_db, f"PostgreSQL {args.pg_db}"
     else:
@@ -1091,17 +1264,69 @@ def main(argv=None) -> int:
     log(f"database: {database}; work files in {work_dir}")
 
     results: dict = {}
+    measured_on = None  # the copy a --reuse-db run measures on
     try:
         log("migrate")
         results["migrate_seconds"] = round(migrate(), 2)
-        log("load_demo")
-        results["load_demo"] = load_demo()
-        log("extra rows")
-        results["extra_rows"] = add_extra_rows(args.scale)
+        has_demo, present, missing = (
+            (False, {}, {}) if fresh else kept_records(args.scale)
+        )
+        if has_demo:
+            log(
+                f"--reuse-db: {args.pg_db} already holds the records "
+                f"({present['applications']:,} applications, "
+                f"{present['tickets']:,} tickets, {present['cases']:,} cases): "
+                "no demo"
+                + (
+                    ", generate_load "
+                    + ", ".join(f"--{name} {n:,}" for name, n in missing.items())
+                    + " only"
+                    if missing
+                    else ", no generate_load"
+                )
+            )
+            results["load_demo"] = {"seconds": None, "reused": True}
+            results["records"] = (
+                generate_records(args.scale, only=missing)
+                if missing
+                else {**present, "reused": True}
+            )
+        else:
+            if not fresh:
+                log(f"--reuse-db: {args.pg_db} lacks the demo: made anew")
+                from django.db import connections
+
+                connections.close_all()
+                recreate_pg_database(args.pg_db)
+                migrate()
+            log("load_demo")
+            results["load_demo"] = load_demo()
+            counts = load_counts(args.scale)
+            log(
+                "generate_load "
+                + ", ".join(f"--{name} {count:,}" for name, count in counts.items())
+                + f" --years {LOAD_YEARS}"
+                + ("" if has_cases_generator() else " (no cases generator yet)")
+            )
+            results["records"] = generate_records(args.scale)
+        if args.reuse_db:
+            # Measure on a copy: the import adds rows, and the next run must
+            # find the kept database as it was.
+            measured_on = f"{args.pg_db}_run"
+            from django.db import connections
+
+            connections.close_all()
+            log(f"--reuse-db: measuring on a copy, {measured_on}")
+            recreate_pg_database(measured_on, template=args.pg_db)
+            switch_database(measured_on)
         wanted = lambda name: args.only in (None, name)  # noqa: E731
         if wanted("lists"):
-            log(f"list pages ({args.requests} requests each)")
-            results["lists"] = measure_lists(args.requests)
+            log(
+                f"list pages ({args.requests} requests each"
+                + (f", page {args.deep_page:,} too" if args.deep_page > 1 else "")
+                + ")"
+            )
+            results["lists"] = measure_lists(args.requests, args.deep_page)
         if wanted("import"):
             rows = round(IMPORT_ROWS * args.scale)
             log(f"import_xlsx applications ({rows:,} rows, twice)")
@@ -1127,7 +1352,9 @@ def main(argv=None) -> int:
         connections.close_all()
         if not args.keep:
             shutil.rmtree(work_dir, ignore_errors=True)
-            if use_pg:
+            if measured_on:
+                drop_pg_database(measured_on)
+            elif use_pg and not args.reuse_db:
                 drop_pg_database(args.pg_db)
 
     import django
@@ -1136,11 +1363,13 @@ def main(argv=None) -> int:
         "measured_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "database": database,
         "scale": args.scale,
+        "reused": bool(args.reuse_db and not fresh),
         "requests_per_page": args.requests,
         "python": platform.python_version(),
         "django": django.get_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "total_seconds": round(time.perf_counter() - started, 1),
     }
     print_table(results, meta)

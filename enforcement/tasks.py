@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from jiaotong.locks import single_run
+
 from .services import (
     case_flag_overdue,
     certificates_expire,
@@ -11,6 +13,7 @@ from .services import (
 
 
 @shared_task
+@single_run()
 def flag_overdue_cases_task() -> int:
     """Daily: mark undecided cases past the 90-day limit (+ extensions); each
     case is claimed once by a conditional update, so a rerun changes nothing."""
@@ -18,6 +21,7 @@ def flag_overdue_cases_task() -> int:
 
 
 @shared_task
+@single_run()
 def expire_certificates_task() -> int:
     """Daily: certificates past their validity become 过期 (conditional update);
     officers whose account was deactivated are flagged 待注销. The 60/30-day
@@ -26,6 +30,7 @@ def expire_certificates_task() -> int:
 
 
 @shared_task
+@single_run()
 def collect_licensing_publicity_task() -> int:
     """Daily: open publicity records for the last 30 days' licensing decisions
     on matters marked for publicity (get_or_create: a rerun adds nothing)."""

@@ -9,6 +9,7 @@ means the embedded default (a SQLite file at the repository root); unset
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -151,12 +152,18 @@ TEMPLATES = [
 # --- Database ------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip() or _default_sqlite
+# Persistent connections belong to processes with a fixed number of threads
+# (gunicorn's sync workers, Celery workers, a management command): one
+# connection each, so the total stays bounded. The development server starts a
+# thread per request, and each finished thread would keep its connection open
+# until PostgreSQL refuses new clients ("too many clients"): under runserver
+# connections are always closed after each request. Tests close them too, so
+# live-server threads do not hold the test database open at teardown.
+RUNSERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        # Tests close connections after each request so live-server threads do not
-        # hold the test database open at teardown.
-        conn_max_age=env_int("CONN_MAX_AGE", 0 if TESTING else 60),
+        conn_max_age=0 if RUNSERVER else env_int("CONN_MAX_AGE", 0 if TESTING else 60),
         conn_health_checks=True,
     )
 }
@@ -284,17 +291,42 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+
+def redis_cache_url(broker_url: str) -> str:
+    """The cache beside a Redis broker: the same server, the next database
+    number (``redis://host:6379/0`` -> ``redis://host:6379/1``), so that the
+    cache's keys never mix with the broker's queues."""
+    parts = urlsplit(broker_url)
+    if parts.scheme not in ("redis", "rediss"):
+        return ""
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        raise ImproperlyConfigured(
+            f"CELERY_BROKER_URL must end in a database number, got {broker_url!r}"
+        )
+    return urlunsplit(parts._replace(path=f"/{(int(number) + 1) % 16}"))
+
+
+# Several processes (gunicorn workers, Celery workers) must share one cache: the
+# per-address login limit and the dashboard's figures live there. Redis whenever
+# one is configured: REDIS_CACHE_URL, else beside a Redis CELERY_BROKER_URL.
+# Local memory only for the embedded default (one process) and under tests.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "").strip()
+if not REDIS_CACHE_URL and CELERY_BROKER_URL and not TESTING:
+    REDIS_CACHE_URL = redis_cache_url(CELERY_BROKER_URL)
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "jiaotong",
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+        }
+        if REDIS_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "jiaotong",
+        }
+    )
 }
-if os.environ.get("REDIS_CACHE_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_CACHE_URL"],
-    }
 
 # --- Security headers (QUALITY.md) -------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

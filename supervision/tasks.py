@@ -4,6 +4,8 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from jiaotong.locks import single_run
+
 from .models import SpotCheckTask
 
 
@@ -29,6 +31,7 @@ def task_draw_task(task_id: int, user_id: int, reason: str = "") -> int | None:
 
 
 @shared_task
+@single_run()
 def apply_credit_rule_task() -> int:
     """Daily: ≥ 3 penalty decisions within 12 months → grade down one step."""
     from .services import apply_penalty_rule

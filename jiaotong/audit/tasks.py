@@ -3,9 +3,11 @@
 from celery import shared_task
 
 from jiaotong.audit.services import audit_chain_check, audit_checkpoint_write
+from jiaotong.locks import single_run
 
 
 @shared_task
+@single_run()
 def verify_audit_task() -> dict:
     """Daily check of the audit chain; the result is itself recorded in the
     trail, where the 审计管理员's page shows the last verification. When the
