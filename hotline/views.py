@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, pagination, web
 from jiaotong.discovery import app_hooks
-from jiaotong.metrics.registry import compute, registered
+from jiaotong.metrics.registry import compute, registered, shared_queries
 from jiaotong.models import OrgUnit
 from jiaotong.roles import ROLE_HOTLINE, ROLE_LEADER, has_role
 from jiaotong.validators import mask_name, mask_phone
@@ -362,15 +362,16 @@ def ticket_stats(request):
     org = None if has_role(user, ROLE_HOTLINE, ROLE_LEADER) else user.unit
     if org is None and not has_role(user, ROLE_HOTLINE, ROLE_LEADER):
         raise PermissionDenied
-    rows = [
-        {
-            "indicator": ind,
-            "value": compute(ind.code, year, org),
-            "url": ind.drilldown(year, org) if ind.drilldown else None,
-        }
-        for ind in registered()
-        if ind.code.startswith("hotline.")
-    ]
+    with shared_queries():  # the section's figures share their aggregate queries
+        rows = [
+            {
+                "indicator": ind,
+                "value": compute(ind.code, year, org),
+                "url": ind.drilldown(year, org) if ind.drilldown else None,
+            }
+            for ind in registered()
+            if ind.code.startswith("hotline.")
+        ]
     list_url = reverse("hotline:ticket_list") + f"?received_year={year}"
     if org is not None:
         list_url += f"&unit={org.pk}"

@@ -58,7 +58,7 @@ INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enforcement", "0003_simple_procedure_copy_filing"),
+        ("enforcement", "0004_list_indexes"),
     ]
 
     operations = [

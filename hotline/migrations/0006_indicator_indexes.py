@@ -28,7 +28,7 @@ INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hotline", "0004_bounds_checks"),
+        ("hotline", "0005_list_indexes"),
     ]
 
     operations = [

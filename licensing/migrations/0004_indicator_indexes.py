@@ -47,7 +47,7 @@ INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("licensing", "0002_bounds_checks"),
+        ("licensing", "0003_list_indexes"),
     ]
 
     operations = [

@@ -4,8 +4,8 @@
         --cases 100000 --years 2014-2023 --seed 7
 
 Each app's ``loadgen.py`` registers its generators (jiaotong/loadgen.py); an
-option whose app has none yet (``--cases`` until the enforcement app lands) says
-so and writes nothing. Run after ``load_demo`` (it needs units and matters).
+option whose app provides no generator (an app not installed) says so and
+writes nothing. Run after ``load_demo`` (it needs units and matters).
 """
 
 import datetime as dt
