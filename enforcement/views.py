@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, pagination
 from jiaotong.actions import error_text, post_service
+from jiaotong.filters import search_options
 from jiaotong.validators import mask_id_number
 from jiaotong.web import (
     add_service_errors,
@@ -66,18 +67,12 @@ def case_list(request):
 def matter_filter_options(request):
     """htmx: the list's 违法行为 filter filled with the penalty matters matching
     what was typed (the drop-down never holds the whole power list)."""
-    query = request.GET.get("matter_query", "").strip()[:100]
-    return render(
+    return search_options(
         request,
-        "includes/_search_options.html",
-        {
-            "options": [
-                (m.pk, f"{m.code} {m.name}")
-                for m in selectors.penalty_matter_search(query)
-            ],
-            "query": query,
-            "empty_text": "没有匹配的违法行为",
-        },
+        "matter",
+        selectors.penalty_matter_search,
+        lambda m: f"{m.code} {m.name}",
+        "没有匹配的违法行为",
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, pagination, web
 from jiaotong.discovery import app_hooks
+from jiaotong.filters import search_options
 from jiaotong.metrics.registry import compute, registered, shared_queries
 from jiaotong.models import OrgUnit
 from jiaotong.roles import ROLE_HOTLINE, ROLE_LEADER, has_role
@@ -54,16 +55,12 @@ def ticket_list(request):
 def enterprise_filter_options(request):
     """htmx: the list's 涉及企业 filter filled with the enterprises matching what
     was typed (name, credit code or a plate of earlier tickets)."""
-    query = request.GET.get("enterprise_query", "").strip()[:100]
-    enterprises = selectors.enterprise_lookup(request.user, query, limit=20)
-    return render(
+    return search_options(
         request,
-        "includes/_search_options.html",
-        {
-            "options": [(e.pk, e.name) for e in enterprises],
-            "query": query,
-            "empty_text": "没有匹配的企业",
-        },
+        "enterprise",
+        lambda query: selectors.enterprise_lookup(request.user, query, limit=20),
+        lambda e: e.name,
+        "没有匹配的企业",
     )
 
 

@@ -4,6 +4,7 @@ search box and the searchable choice of a record among thousands."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.shortcuts import render
 from django.utils.html import format_html
 
 from .inputs import FilterSet
@@ -104,3 +105,19 @@ class SearchSelect(forms.Select):
             target,
             select,
         )
+
+
+def search_options(request, field: str, search, label, empty_text: str):
+    """The htmx answer behind a ``SearchSelect``: the ``<option>`` elements of the
+    records ``search(query)`` finds for what was typed in ``<field>_query``,
+    each shown as ``label(record)``."""
+    query = request.GET.get(f"{field}_query", "").strip()[:100]
+    return render(
+        request,
+        "includes/_search_options.html",
+        {
+            "options": [(record.pk, label(record)) for record in search(query)],
+            "query": query,
+            "empty_text": empty_text,
+        },
+    )

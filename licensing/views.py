@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaotong import actions, pagination, web
+from jiaotong.filters import search_options
 from jiaotong.metrics.registry import compute, registered, shared_queries
 from jiaotong.registry.selectors import enterprise_search
 from jiaotong.roles import ROLE_LEADER, has_role
@@ -75,18 +76,12 @@ def application_list(request):
 def matter_filter_options(request):
     """htmx: the list's 事项 filter filled with the matters matching what was
     typed (the drop-down never holds the whole power list)."""
-    query = request.GET.get("matter_query", "").strip()[:100]
-    return render(
+    return search_options(
         request,
-        "includes/_search_options.html",
-        {
-            "options": [
-                (m.pk, f"{m.code} {m.name}")
-                for m in selectors.matter_filter_search(query)
-            ],
-            "query": query,
-            "empty_text": "没有匹配的事项",
-        },
+        "matter",
+        selectors.matter_filter_search,
+        lambda m: f"{m.code} {m.name}",
+        "没有匹配的事项",
     )
 
 
