@@ -36,6 +36,7 @@ from django.db import DatabaseError, transaction
 # The outcomes of one row, shared with the create-or-update services.
 from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
 from jiaotong.dates import as_local
+from jiaotong.imports.xlsx import FORMULA, TooLarge, Worksheet
 from jiaotong.validators import is_plausible_date, plausible_window_message
 
 
@@ -355,12 +356,6 @@ def _autodiscover() -> None:
     contributed_modules("imports")
 
 
-class _Formula:
-    """Marks a formula cell (refused with a row error, never evaluated)."""
-
-
-FORMULA = _Formula()
-
 # Workbook limits (issue 12; documented in spec/import-formats.md "Limits"):
 # larger workbooks are refused, as soon as the reader meets the first row or
 # cell beyond them, with a message naming the limit.
@@ -372,86 +367,16 @@ PROGRESS_EVERY = 2000
 BATCH_SIZE = 1000
 
 
-class WorkbookRefused(Exception):
-    """The workbook as a whole cannot be read (limits, damaged file)."""
-
-
-def _too_many_rows() -> str:
+def _too_large(exc: TooLarge) -> str:
+    if exc.columns:
+        return (
+            f"第{exc.row}行有内容的列超过上限：最多 {MAX_COLUMNS} 列，"
+            "请删除多余的列后再导入"
+        )
     return (
         f"数据行超过上限：每个工作簿最多 {MAX_ROWS} 行数据"
         f"（第2行至第{MAX_ROWS + 1}行），请拆分为多个工作簿后分别导入"
     )
-
-
-def _too_many_columns(number: int) -> str:
-    return (
-        f"第{number}行有内容的列超过上限：最多 {MAX_COLUMNS} 列，请删除多余的列后再导入"
-    )
-
-
-def _sheet_rows(workbook_file):
-    """(row number, values) of the first worksheet's rows that have a cell,
-    streamed: one row in memory at a time.
-
-    The worksheet's declared dimension (``<dimension ref="A1:XFD20000"/>``) is
-    not trusted: openpyxl's read-only rows pad every row to the declared width
-    and fill the declared height with empty rows, so a 100 KB file could claim
-    20,000 × 16,384 cells.  Rows are therefore taken from openpyxl's worksheet
-    parser as the file has them (only the cells present, no padding), and a row
-    is only as wide as its last cell with a value — at most MAX_COLUMNS, and no
-    row beyond MAX_ROWS + 1 — else ``WorkbookRefused`` before going further.
-    """
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    # data_only=False: formula cells show as data_type "f" and can be refused.
-    workbook = load_workbook(workbook_file, read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        # The same parser (and arguments) ReadOnlyWorksheet uses for its rows.
-        with sheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=False,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for number, cells in parser.parse():
-                present = [c for c in cells if c["value"] is not None]
-                if not present:
-                    continue
-                if number > MAX_ROWS + 1:
-                    raise WorkbookRefused(_too_many_rows())
-                width = max(c["column"] for c in present)
-                if width > MAX_COLUMNS:
-                    raise WorkbookRefused(_too_many_columns(number))
-                values = [None] * width
-                for cell in present:
-                    values[cell["column"] - 1] = (
-                        FORMULA if cell["data_type"] == "f" else cell["value"]
-                    )
-                yield number, tuple(values)
-    finally:
-        workbook.close()
-
-
-def _declared_rows(workbook_file) -> int | None:
-    """The row count the worksheet declares: a hint for the progress bar only."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(workbook_file, read_only=True)
-        try:
-            declared = workbook.worksheets[0].max_row
-        finally:
-            workbook.close()
-    except Exception:
-        return None
-    if hasattr(workbook_file, "seek"):
-        workbook_file.seek(0)
-    return min(declared, MAX_ROWS + 1) if declared else None
 
 
 def _is_empty(value) -> bool:
@@ -508,14 +433,19 @@ def run_import(
     importer = importer_for(kind)(by=by)
     importer.actor_name = actor_name
     result = ImportResult(kind=kind, dry_run=dry_run)
-    tick = _Progress(progress, _declared_rows(workbook_file) if progress else None)
+    try:
+        sheet = Worksheet(workbook_file, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)
+    except Exception:  # openpyxl/lxml raise many types for a file that is not xlsx
+        result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
+        return result
+    tick = _Progress(progress, sheet.declared_rows)
 
     # Reading: rows are streamed and each is parsed cell by cell as it arrives;
     # only the parsed rows are kept (check_rows and the writes need them all).
     parsed: list[tuple[int, dict[str, Any]]] = []
     row_errors: dict[int, list[RowError]] = {}  # row number -> its errors, in order
     try:
-        rows = _sheet_rows(workbook_file)
+        rows = _readable(sheet.rows())
         header = next(rows, None)
         if header is not None and header[0] != 1:
             header, rows = None, _chain(header, rows)
@@ -525,7 +455,6 @@ def run_import(
         ]
         errors = _header_errors(importer, headers)
         if errors:
-            rows.close()
             result.errors.extend(errors)
             return result
         positions = {h: i for i, h in enumerate(headers) if h}
@@ -547,12 +476,14 @@ def run_import(
                 row_errors[number] = errors
             parsed.append((number, row))
             tick(0, 40, len(parsed), tick.declared)
-    except WorkbookRefused as exc:
-        result.errors.append(RowError(1, "文件", str(exc)))
+    except TooLarge as exc:
+        result.errors.append(RowError(1, "文件", _too_large(exc)))
         return result
-    except Exception:  # openpyxl raises many types for a file that is not xlsx
+    except _Unreadable:  # a damaged worksheet
         result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
         return result
+    finally:
+        sheet.close()
 
     # Checking: reference tables are loaded once (prefetch), then each row.
     importer.prefetch([row for number, row in parsed if number not in row_errors])
@@ -582,6 +513,21 @@ def run_import(
         )
     result.errors = _once_for_every_row(result.errors, len(parsed))
     return result
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _readable(rows):
+    """The rows; a damaged worksheet (lxml, zip or value errors while reading,
+    not errors of the code that consumes the rows) raises _Unreadable."""
+    try:
+        yield from rows
+    except TooLarge:
+        raise
+    except Exception as exc:
+        raise _Unreadable from exc
 
 
 def _chain(first, rest):
