@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
 from jiaotong.calendar.workdays import add_working_days
 from jiaotong.dashboard.cache import bump_after_commit
+from jiaotong.loadgen import copy_rows
 
 from .models import Application, Result
 from .services import limit_date
@@ -181,7 +182,8 @@ def application_import_many(
     """``application_import_row`` for many rows at once (a batch of a large
     import): the same records, fields and audit events, with one query to find
     the existing applications, one INSERT for the new ones and one UPDATE for
-    the changed ones.  Returns the outcomes (one per row, in order) and the
+    the changed ones (new rows go in through ``copy_rows``: COPY on
+    PostgreSQL).  Returns the outcomes (one per row, in order) and the
     audit events as ``audit_record`` keywords, for the caller to append (see
     ``audit_record_many``).  ``units`` caches the receiving unit per matter."""
     from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
@@ -202,21 +204,18 @@ def application_import_many(
         if record is None:
             if row.matter.pk not in units:
                 units[row.matter.pk] = _import_unit(row.matter, by)
-            record = Application(number=row.number, unit_id=units[row.matter.pk])
-            for name, value in fields.items():
-                setattr(record, name, value)
-            created.append(record)
+            fields["matter_id"] = fields.pop("matter").pk
+            values = {"number": row.number, "unit_id": units[row.matter.pk], **fields}
+            event = {
+                "by": by,
+                "action": "application_import",
+                "object_type": Application._meta.label_lower,
+                "object_repr": row.number,  # str(application)
+                "to_state": fields["status"],
+            }
+            created.append((values, event))
+            events.append(event)  # its object_id once the row is stored
             outcomes.append(CREATED)
-            # The record's id is known once bulk_create has run, before the
-            # caller appends the events.
-            events.append(
-                {
-                    "by": by,
-                    "action": "application_import",
-                    "obj": record,
-                    "to_state": record.status,
-                }
-            )
             continue
         changed = sorted(
             name
@@ -244,9 +243,17 @@ def application_import_many(
             }
         )
     if created:
-        Application.objects.bulk_create(created)
-    if created or updated:
-        bump_after_commit()  # bulk writes send no post_save (dashboard figures)
+        with connection.wrap_database_errors:  # COPY's errors as DatabaseError
+            copy_rows(Application, [values for values, _event in created])
+        ids = dict(
+            Application.objects.filter(
+                number__in=[values["number"] for values, _event in created]
+            ).values_list("number", "id")
+        )
+        for values, event in created:
+            event["object_id"] = str(ids[values["number"]])
     if updated:
         Application.objects.bulk_update(updated, [*changed_fields, "updated_at"])
+    if created or updated:
+        bump_after_commit()  # bulk writes send no post_save (dashboard figures)
     return outcomes, events

@@ -259,6 +259,21 @@ def test_a_bulk_import_leaves_one_event_per_record_and_a_valid_chain(
     assert run_import("applications", path, by=sysadmin).unchanged == rows
 
 
+def test_a_bulk_import_asks_the_database_per_batch_not_per_row(
+    tmp_path, window_matter, django_assert_max_num_queries
+):
+    rows = 3 * BATCH_SIZE
+    path = applications_workbook(tmp_path / "a.xlsx", rows)
+    run_import("applications", applications_workbook(tmp_path / "w.xlsx", 1), by=None)
+
+    # The matters once, each batch: find, store, read back the ids (plus its
+    # savepoint); the working-day calendar once per date; the audit trail once.
+    with django_assert_max_num_queries(40 + 3 * 366):
+        result = run_import("applications", path, by=None)
+
+    assert result.created == rows - 1 and result.unchanged == 1
+
+
 def test_deadlines_of_the_bulk_path_follow_the_working_day_calendar(
     tmp_path, window_matter
 ):
