@@ -11,7 +11,6 @@ from django.db import connection, models
 from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
-from jiaotong.calendar.workdays import add_working_days
 from jiaotong.dashboard.cache import bump_after_commit
 from jiaotong.loadgen import copy_rows
 
@@ -44,34 +43,16 @@ WITHDRAWN_OUTCOME = "撤回"
 
 
 class Deadlines:
-    """``limit_date`` for one import, with the working-day calendar asked once
-    per date instead of three times per row: the n-th working day after a day
-    is the first working day after the (n-1)-th, so short limits are chained
-    from a cache of "next working day" (``add_working_days`` stays the one
-    rule); long ones (rare) go to ``add_working_days`` directly."""
-
-    CHAINED = 60  # working days; far below add_working_days' span guard
+    """``limit_date`` for one import, with the working-day calendar cached
+    (jiaotong.imports.framework.WorkingDays)."""
 
     def __init__(self):
-        self._next: dict[dt.date, dt.date] = {}
-        self._after: dict[tuple[dt.date, int], dt.date] = {}
+        from jiaotong.imports.framework import WorkingDays
+
+        self._days = WorkingDays()
 
     def __call__(self, received: dt.date, days: int | None, paused: int):
-        if days is None:
-            return None
-        n = days + paused
-        key = (received, n)
-        if key not in self._after:
-            if n > self.CHAINED:
-                self._after[key] = add_working_days(received, n)
-            else:
-                day = received
-                for _ in range(n):
-                    if day not in self._next:
-                        self._next[day] = add_working_days(day, 1)
-                    day = self._next[day]
-                self._after[key] = day
-        return self._after[key]
+        return None if days is None else self._days.add(received, days + paused)
 
 
 def _imported_fields(

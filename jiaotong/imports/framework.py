@@ -68,6 +68,36 @@ def import_update(existing, fields: dict, *, by, action: str, leave_alone=()) ->
     return UPDATED
 
 
+class WorkingDays:
+    """``add_working_days`` for one import: the working-day calendar asked once
+    per date, not once or more per row.  The n-th working day after a day is
+    the first working day after the (n-1)-th, so short spans are chained from a
+    cache of "next working day" (``add_working_days`` stays the one rule);
+    long ones (rare) go to ``add_working_days`` directly."""
+
+    CHAINED = 60  # working days; far below add_working_days' span guard
+
+    def __init__(self):
+        self._next: dict[dt.date, dt.date] = {}
+        self._after: dict[tuple[dt.date, int], dt.date] = {}
+
+    def add(self, day: dt.date, n: int) -> dt.date:
+        from jiaotong.calendar.workdays import add_working_days
+
+        key = (day, n)
+        if key not in self._after:
+            if n > self.CHAINED or n < 0:
+                self._after[key] = add_working_days(day, n)
+            else:
+                current = day
+                for _ in range(n):
+                    if current not in self._next:
+                        self._next[current] = add_working_days(current, 1)
+                    current = self._next[current]
+                self._after[key] = current
+        return self._after[key]
+
+
 class CellError(Exception):
     """A problem with one cell (or one row, naming the column it concerns)."""
 

@@ -274,6 +274,33 @@ def test_a_bulk_import_asks_the_database_per_batch_not_per_row(
     assert result.created == rows - 1 and result.unchanged == 1
 
 
+def test_tickets_are_written_in_bulk_too(tmp_path, db, django_assert_max_num_queries):
+    from hotline.models import Ticket
+    from hotline.services.tickets import compute_due_date
+
+    rows = 2 * BATCH_SIZE + 1
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("热线工单")
+    sheet.append(
+        ["工单编号", "热线来源", "来电时间", "诉求类型", "业务类别", "诉求内容"]
+    )
+    start = dt.datetime(2023, 3, 1, 8, 0)
+    for n in range(1, rows + 1):
+        called = start + dt.timedelta(hours=7 * n)
+        sheet.append([f"T{n:06d}", "12345", called, "咨询", "出租汽车", "询问"])
+    book.save(tmp_path / "t.xlsx")
+
+    with django_assert_max_num_queries(40 + 3 * 366):
+        result = run_import("tickets", tmp_path / "t.xlsx", by=None)
+
+    assert result.created == rows
+    ticket = Ticket.objects.get(ticket_no=f"T{rows:06d}")
+    assert ticket.status == "received"
+    assert ticket.due_date == compute_due_date(ticket.received_at, "12345", "咨询")
+    assert AuditEvent.objects.filter(action="ticket_import").count() == rows
+    assert audit_verify_chain().ok
+
+
 def test_deadlines_of_the_bulk_path_follow_the_working_day_calendar(
     tmp_path, window_matter
 ):
