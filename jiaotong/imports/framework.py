@@ -6,7 +6,20 @@ its key column and its columns (with a parser each), cross-checks a row in
 ``run_import`` does the rest, the same way for every kind: read the first
 worksheet, report every bad row as ``第N行 列名: 原因``, and write all rows in
 one transaction or none.  A dry run does the writing and rolls it back, so its
-counts are exactly what a real import would do.
+counts are exactly what a real import would do.  The command line and the
+background import job (jiaotong.imports.jobs) both call ``run_import``.
+
+Large workbooks (issues 12 and 14):
+
+- rows are streamed (jiaotong.imports.xlsx): the declared dimension is not
+  trusted, and a workbook beyond MAX_ROWS data rows or MAX_COLUMNS columns is
+  refused with one message as soon as the reader meets the excess;
+- a kind may load its reference tables once (``prefetch``) and write batches
+  of BATCH_SIZE rows (``bulk_write``), each in a savepoint of the one
+  transaction; their audit events are appended at the end in one go
+  (``audit_record_many``), so the audit chain's lock is held for that append
+  and the commit only, not for the whole import;
+- ``progress(percent)`` hears how far it has come every PROGRESS_EVERY rows.
 
 Two decisions every kind shares:
 
