@@ -4,6 +4,7 @@ all-or-nothing when the database refuses a late row, and the job service."""
 
 import datetime as dt
 import re
+import threading
 import tracemalloc
 import zipfile
 from io import BytesIO
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -335,6 +336,47 @@ def test_a_row_the_database_refuses_late_leaves_nothing_behind(
     assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
     assert not Application.objects.exists()  # the batches written before, undone
     assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="lock_timeout is PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_trail_stays_writable_while_an_import_writes(
+    tmp_path, window_matter, sysadmin
+):
+    """Others (a clerk's action, a login) append audit events while a long import
+    writes its batches: the chain lock is taken only for the import's final
+    append, not from its first row to its commit."""
+    from jiaotong.audit.services import audit_record
+
+    path = applications_workbook(tmp_path / "a.xlsx", 2 * PROGRESS_EVERY)
+    outcome = []
+
+    def meanwhile():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                audit_record(action="meanwhile", reason="另一操作")
+            outcome.append("written")
+        except OperationalError as exc:  # the lock was not granted in time
+            outcome.append(str(exc))
+        finally:
+            connection.close()
+
+    def progress(percent):
+        if percent > 50 and not outcome:  # writing: batches stored, not committed
+            thread = threading.Thread(target=meanwhile)
+            thread.start()
+            thread.join()
+
+    result = run_import("applications", path, by=sysadmin, progress=progress)
+
+    assert outcome == ["written"]
+    assert result.created == 2 * PROGRESS_EVERY
+    assert AuditEvent.objects.filter(action="meanwhile").count() == 1
+    assert audit_verify_chain().ok
 
 
 def test_progress_is_reported_every_few_thousand_rows_not_per_row(
