@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 
+from jiaotong.audit.services import _current_request, client_ip
 from jiaotong.imports.framework import run_import
 from jiaotong.jobs.models import ImportJob
 
@@ -83,8 +84,29 @@ def discard_upload(token: str | None) -> None:
 # --- Starting jobs ------------------------------------------------------------------
 
 
+def _origin(request) -> dict:
+    """The client address and user agent of the request starting a job."""
+    if request is None:
+        return {}
+    return {
+        "ip_address": client_ip(request),
+        "user_agent": str(request.META.get("HTTP_USER_AGENT", ""))[:300],
+    }
+
+
+class _Origin:
+    """Stands for the request that started a job while the job runs, so that its
+    audit events record that request's address and user agent
+    (``audit_record`` reads the request in progress)."""
+
+    def __init__(self, job: ImportJob):
+        self.META = {"HTTP_USER_AGENT": job.user_agent}
+        if job.ip_address:
+            self.META["REMOTE_ADDR"] = job.ip_address
+
+
 @transaction.atomic
-def import_job_start(*, kind: str, upload, by, task) -> ImportJob:
+def import_job_start(*, kind: str, upload, by, task, request=None) -> ImportJob:
     """Store the uploaded workbook and queue its dry run (the preview) as
     ``task(job id)`` (jiaotong.imports.tasks.import_job_task)."""
     token = store_upload(upload)
@@ -94,13 +116,14 @@ def import_job_start(*, kind: str, upload, by, task) -> ImportJob:
         dry_run=True,
         token=token,
         requested_by=by,
+        **_origin(request),
     )
     _enqueue(job, task)
     return job
 
 
 @transaction.atomic
-def import_job_confirm(*, preview_id: int, by, task) -> ImportJob | None:
+def import_job_confirm(*, preview_id: int, by, task, request=None) -> ImportJob | None:
     """Queue the import of a dry run that passed, once; None when there is
     nothing to confirm (not this person's, not finished, had errors, already
     confirmed, or its file is gone)."""
@@ -123,6 +146,7 @@ def import_job_confirm(*, preview_id: int, by, task) -> ImportJob | None:
         token=preview.token,
         preview=preview,
         requested_by=by,
+        **_origin(request),
     )
     _enqueue(job, task)
     return job
@@ -218,6 +242,7 @@ def import_job_run(job_id: int, *, redelivered: bool = False) -> ImportJob | Non
         )
         return ImportJob.objects.get(pk=job_id)
     progress = _ProgressWriter(job_id)
+    origin = _current_request.set(_Origin(job))
     try:
         result = run_import(
             job.kind,
@@ -236,6 +261,7 @@ def import_job_run(job_id: int, *, redelivered: bool = False) -> ImportJob | Non
         return ImportJob.objects.get(pk=job_id)
     finally:
         progress.close()
+        _current_request.reset(origin)
 
     ImportJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
         status=Status.DONE,

@@ -88,6 +88,7 @@ def import_upload(request):
             upload=form.cleaned_data["file"],
             by=request.user,
             task=import_job_task,
+            request=request,
         )
         return redirect("import_job", pk=job.pk)
     context = {
@@ -155,7 +156,7 @@ def import_confirm(request):
     except ValueError:
         preview_id = 0
     job = import_job_confirm(
-        preview_id=preview_id, by=request.user, task=import_job_task
+        preview_id=preview_id, by=request.user, task=import_job_task, request=request
     )
     if job is None:
         messages.error(request, "没有待确认的导入，或预览已失效，请重新上传文件。")

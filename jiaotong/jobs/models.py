@@ -97,6 +97,10 @@ class ImportJob(models.Model):
         on_delete=models.PROTECT,
         related_name="import_jobs",
     )
+    # Where the request came from: the job's audit events record them, as the
+    # events written while serving a request do.
+    ip_address = models.GenericIPAddressField(_("客户端IP"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端标识"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

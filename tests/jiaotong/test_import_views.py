@@ -34,6 +34,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def admin_client(client, sysadmin):
     client.force_login(sysadmin)
+    client.defaults["HTTP_USER_AGENT"] = "导入测试浏览器"
     return client
 
 
@@ -152,6 +153,10 @@ def test_confirm_imports_the_previewed_file_and_deletes_it(
     event = AuditEvent.objects.get(action="import")
     assert event.actor == sysadmin
     assert "权责清单.xlsx" in event.reason
+    # The job's events say where the request came from, as a request's do.
+    for event in AuditEvent.objects.filter(action__in=["import", "matter_create"]):
+        assert event.ip_address == "127.0.0.1", event.action
+        assert event.user_agent == "导入测试浏览器", event.action
     assert stored_files(media_root) == []
     # The preview now links to its import instead of offering 确认导入 again.
     page = admin_client.get(reverse("import_job", args=[preview.pk])).content.decode()
