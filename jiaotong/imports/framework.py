@@ -49,6 +49,7 @@ from django.db import DatabaseError, transaction
 # The outcomes of one row, shared with the create-or-update services.
 from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
 from jiaotong.dates import as_local
+from jiaotong.imports import xlsx
 from jiaotong.imports.xlsx import FORMULA, TooLarge, Worksheet
 from jiaotong.validators import is_plausible_date, plausible_window_message
 
@@ -411,7 +412,12 @@ BATCH_SIZE = 1000
 
 
 def _too_large(exc: TooLarge) -> str:
-    if exc.columns:
+    if exc.what == "text":
+        return (
+            f"工作簿中的文字超过上限（共享字符串超过 {xlsx.MAX_SHARED_TEXT} 个字符），"
+            "请拆分为多个工作簿后分别导入"
+        )
+    if exc.what == "columns":
         return (
             f"第{exc.row}行有内容的列超过上限：最多 {MAX_COLUMNS} 列，"
             "请删除多余的列后再导入"
@@ -478,6 +484,9 @@ def run_import(
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
         sheet = Worksheet(workbook_file, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)
+    except TooLarge as exc:  # its shared strings
+        result.errors.append(RowError(1, "文件", _too_large(exc)))
+        return result
     except Exception:  # openpyxl/lxml raise many types for a file that is not xlsx
         result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
         return result

@@ -49,13 +49,21 @@ class Formula:
 FORMULA = Formula()
 
 
-class TooLarge(Exception):
-    """A row or a cell beyond the limits; ``row`` is its row number."""
+# Beyond the caps the import states (rows, columns with a value), two bounds on
+# what the XML may make us hold in memory: the cells of one row (with or without
+# a value; Excel itself has 16,384 columns) and the text of the shared strings.
+MAX_CELLS_PER_ROW = 16_384
+MAX_SHARED_TEXT = 64 * 2**20  # characters
 
-    def __init__(self, row: int, *, columns: bool):
-        super().__init__(row)
+
+class TooLarge(Exception):
+    """Beyond a limit: ``what`` is "rows", "columns" (``row`` says where) or
+    "text" (the shared strings)."""
+
+    def __init__(self, row: int, what: str):
+        super().__init__(row, what)
         self.row = row
-        self.columns = columns
+        self.what = what
 
 
 def _iterparse(source, **kwargs):
@@ -123,10 +131,14 @@ class Worksheet:
         self._archive.close()
 
     def _read_strings(self, path: str) -> list[str]:
-        strings = []
+        strings, total = [], 0
         with self._archive.open(path) as source:
             for _event, item in _iterparse(source, tag=_STRING_ITEM):
-                strings.append(_text(item).replace("x005F_", ""))
+                text = _text(item).replace("x005F_", "")
+                total += len(text)
+                if total > MAX_SHARED_TEXT:
+                    raise TooLarge(0, "text")
+                strings.append(text)
                 _free(item)
         return strings
 
@@ -144,8 +156,17 @@ class Worksheet:
     def rows(self) -> Iterator[tuple[int, tuple]]:
         columns: dict[str, int] = {}
         number = 0
+        cells = 0  # <c> elements of the row being parsed
         with self._archive.open(self._path) as source:
-            for _event, row in _iterparse(source, tag=_ROW):
+            for _event, row in _iterparse(source, tag=(_CELL, _ROW)):
+                if row.tag == _CELL:
+                    cells += 1
+                    if cells > MAX_CELLS_PER_ROW:
+                        parent = row.getparent()
+                        where = parent.get("r") if parent is not None else None
+                        raise TooLarge(int(where or number + 1), "columns")
+                    continue
+                cells = 0
                 number = int(row.get("r") or number + 1)
                 values: dict[int, object] = {}
                 column = 0
@@ -165,10 +186,10 @@ class Worksheet:
                 if not values:
                     continue
                 if number > self.max_rows:
-                    raise TooLarge(number, columns=False)
+                    raise TooLarge(number, "rows")
                 width = max(values)
                 if width > self.max_columns:
-                    raise TooLarge(number, columns=True)
+                    raise TooLarge(number, "columns")
                 yield number, tuple(values.get(i) for i in range(1, width + 1))
 
     def _value(self, cell):

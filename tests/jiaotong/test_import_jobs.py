@@ -201,6 +201,45 @@ def test_a_cell_beyond_the_column_cap_refuses_the_workbook(tmp_path):
     assert not Matter.objects.exists()
 
 
+def test_a_row_of_endless_empty_cells_is_refused_while_it_is_read(tmp_path):
+    # Empty cells are not columns "with content", but a row of millions of them
+    # would be held in memory whole: the reader stops at Excel's 16,384.
+    data = workbook_bytes([matter_row("JT-1")])
+    endless = '<row r="3">' + "<c/>" * 20_000 + "</row>"
+    path = tmp_path / "endless.xlsx"
+    path.write_bytes(add_cells(data, endless))
+
+    result = run_import("matters", path, by=None)
+
+    assert [str(e) for e in result.errors] == [
+        "第1行 文件: 第3行有内容的列超过上限：最多 64 列，请删除多余的列后再导入"
+    ]
+
+
+def test_shared_strings_beyond_the_text_cap_are_refused(tmp_path, monkeypatch):
+    import xlsxwriter
+
+    from jiaotong.imports import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_SHARED_TEXT", 1000)
+    path = tmp_path / "shared.xlsx"
+    book = xlsxwriter.Workbook(str(path))  # strings go to the shared table
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["事项编码", "事项名称", "权力类型"])
+    for n in range(1, 40):
+        sheet.write_row(n, 0, [f"JT-{n}", f"道路运输经营许可{n:02d}" * 3, "行政许可"])
+    book.close()
+
+    result = run_import("matters", path, by=None)
+
+    assert [str(e) for e in result.errors] == [
+        "第1行 文件: 工作簿中的文字超过上限（共享字符串超过 1000 个字符），"
+        "请拆分为多个工作簿后分别导入"
+    ]
+    monkeypatch.setattr(xlsx, "MAX_SHARED_TEXT", 10_000)
+    assert run_import("matters", path, by=None).created == 39
+
+
 def test_rows_beyond_the_cap_are_refused_before_any_is_checked(tmp_path, monkeypatch):
     monkeypatch.setattr(framework, "MAX_ROWS", 50)
     rows = [matter_row(f"JT-{n}") for n in range(1, 51)]
