@@ -1,9 +1,12 @@
 """Import kind ``tickets`` (spec/import-formats.md): hotline tickets keyed by 工单编号."""
 
+from django.utils import timezone
+
 from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,
+    WorkingDays,
     choice,
     parse_date,
     parse_datetime,
@@ -15,7 +18,8 @@ from jiaotong.models import Enterprise, OrgUnit
 from jiaotong.validators import validate_credit_code
 
 from .models import Area, Category, Source
-from .services import TicketRow, ticket_import_row
+from .services import TicketRow, ticket_import_many, ticket_import_row
+from .services.tickets import deadline_rule
 
 NOT_VISITED = "未回访"
 
@@ -59,6 +63,26 @@ class TicketImporter(Importer):
     def __init__(self, *, by):
         super().__init__(by=by)
         self._units: dict[str, list[OrgUnit]] = {}
+        self._days = WorkingDays()  # the working-day calendar, once per import
+        self._rules: dict[tuple[str, str], int] = {}
+
+    def _due(self, received_at, source: str, category: str):
+        """compute_due_date with the rule table and the calendar cached."""
+        if (source, category) not in self._rules:
+            self._rules[source, category] = deadline_rule(source, category)[0]
+        return self._days.add(
+            timezone.localdate(received_at), self._rules[source, category]
+        )
+
+    def prefetch(self, rows) -> None:
+        self.remember(
+            Enterprise, "credit_code", (row["涉及企业信用代码"] for row in rows)
+        )
+        names = {row["承办单位"] for row in rows if row["承办单位"]}
+        found: dict[str, list[OrgUnit]] = {name: [] for name in names}
+        for unit in OrgUnit.objects.filter(name__in=names):
+            found[unit.name].append(unit)
+        self._units.update({name: units[:2] for name, units in found.items()})
 
     def _enterprise(self, code: str) -> Enterprise | None:
         return self.find(Enterprise, credit_code=code)
@@ -90,26 +114,33 @@ class TicketImporter(Importer):
         if due is not None and due < received.date():
             raise CellError("办理时限", "不能早于来电日期")
 
-    def upsert(self, row) -> str:
+    def _ticket(self, row) -> TicketRow:
         follow_up = row["回访结果"]
-        return ticket_import_row(
-            row=TicketRow(
-                ticket_no=row["工单编号"],
-                source=row["热线来源"],
-                received_at=row["来电时间"],
-                category=row["诉求类型"],
-                area=row["业务类别"],
-                content=row["诉求内容"],
-                caller_name=row["来电人"],
-                caller_phone=row["联系电话"],
-                enterprise=self._enterprise(row["涉及企业信用代码"])
-                if row["涉及企业信用代码"]
-                else None,
-                unit=self._unit(row["承办单位"])[0] if row["承办单位"] else None,
-                due_date=row["办理时限"],
-                closed_at=row["办结时间"],
-                reply_text=row["答复内容"],
-                follow_up_result="" if follow_up == NOT_VISITED else follow_up,
-            ),
+        return TicketRow(
+            ticket_no=row["工单编号"],
+            source=row["热线来源"],
+            received_at=row["来电时间"],
+            category=row["诉求类型"],
+            area=row["业务类别"],
+            content=row["诉求内容"],
+            caller_name=row["来电人"],
+            caller_phone=row["联系电话"],
+            enterprise=self._enterprise(row["涉及企业信用代码"])
+            if row["涉及企业信用代码"]
+            else None,
+            unit=self._unit(row["承办单位"])[0] if row["承办单位"] else None,
+            due_date=row["办理时限"],
+            closed_at=row["办结时间"],
+            reply_text=row["答复内容"],
+            follow_up_result="" if follow_up == NOT_VISITED else follow_up,
+        )
+
+    def upsert(self, row) -> str:
+        return ticket_import_row(row=self._ticket(row), by=self.by)
+
+    def bulk_write(self, batch):
+        return ticket_import_many(
+            rows=[self._ticket(row) for _number, row in batch],
             by=self.by,
+            due=self._due,
         )

@@ -67,6 +67,12 @@ urlpatterns = [
     # Imports, audit, background jobs
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/jobs/<int:pk>/", imports.import_job, name="import_job"),
+    path(
+        "imports/jobs/<int:pk>/progress/",
+        imports.import_job_progress,
+        name="import_job_progress",
+    ),
     path(
         "imports/template/<slug:kind>/",
         imports.import_template,

@@ -7,9 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
+from jiaotong.dashboard.cache import bump_after_commit
+from jiaotong.loadgen import copy_rows
 
 from .models import Application, Result
 from .services import limit_date
@@ -39,9 +42,25 @@ class ImportedApplication:
 WITHDRAWN_OUTCOME = "撤回"
 
 
-def _imported_fields(row: ImportedApplication, paused_days: int) -> dict:
+class Deadlines:
+    """``limit_date`` for one import, with the working-day calendar cached
+    (jiaotong.imports.framework.WorkingDays)."""
+
+    def __init__(self):
+        from jiaotong.imports.framework import WorkingDays
+
+        self._days = WorkingDays()
+
+    def __call__(self, received: dt.date, days: int | None, paused: int):
+        return None if days is None else self._days.add(received, days + paused)
+
+
+def _imported_fields(
+    row: ImportedApplication, paused_days: int, limit=limit_date
+) -> dict:
     """The record's fields derived from the row, statuses consistent with the
-    acceptance decision and the outcome."""
+    acceptance decision and the outcome.  ``limit`` computes the due dates
+    (``limit_date``, or an import's ``Deadlines``)."""
     fields = {
         "matter": row.matter,
         "applicant_name": row.applicant_name,
@@ -80,13 +99,9 @@ def _imported_fields(row: ImportedApplication, paused_days: int) -> dict:
     else:
         fields.update(status=S.ACCEPTED, accepted_at=row.received_at)
     received = timezone.localdate(row.received_at)
-    fields["promised_due_date"] = limit_date(
-        received, row.matter.promised_limit_days, 0
-    )
-    fields["due_date"] = limit_date(
-        received, row.matter.promised_limit_days, paused_days
-    )
-    fields["statutory_due_date"] = limit_date(
+    fields["promised_due_date"] = limit(received, row.matter.promised_limit_days, 0)
+    fields["due_date"] = limit(received, row.matter.promised_limit_days, paused_days)
+    fields["statutory_due_date"] = limit(
         received, row.matter.statutory_limit_days, paused_days
     )
     return fields
@@ -106,7 +121,7 @@ def _import_unit(matter, by):
 
 
 def application_import_row(
-    *, row: ImportedApplication, by, leave_alone: tuple[str, ...] = ()
+    *, row: ImportedApplication, by, leave_alone: tuple[str, ...] = (), limit=limit_date
 ) -> str:
     """Create or update the application keyed by the platform's number; one
     audit event for each record created or changed. Returns the outcome.
@@ -114,7 +129,7 @@ def application_import_row(
     from jiaotong.imports.framework import CREATED, import_update
 
     existing = Application.objects.select_for_update().filter(number=row.number).first()
-    fields = _imported_fields(row, existing.paused_days if existing else 0)
+    fields = _imported_fields(row, existing.paused_days if existing else 0, limit)
     if existing is None:
         application = Application.objects.create(
             number=row.number, unit_id=_import_unit(row.matter, by), **fields
@@ -129,3 +144,97 @@ def application_import_row(
     return import_update(
         existing, fields, by=by, action="application_import", leave_alone=leave_alone
     )
+
+
+def _differs(record, name: str, value) -> bool:
+    if isinstance(value, models.Model):  # compare ids: no query for the related row
+        return getattr(record, f"{name}_id") != value.pk
+    return getattr(record, name) != value
+
+
+def application_import_many(
+    *,
+    rows: list[ImportedApplication],
+    by,
+    leave_alone: tuple[str, ...] = (),
+    limit=limit_date,
+    units: dict | None = None,
+) -> tuple[list[str], list[dict]]:
+    """``application_import_row`` for many rows at once (a batch of a large
+    import): the same records, fields and audit events, with one query to find
+    the existing applications, one INSERT for the new ones and one UPDATE for
+    the changed ones (new rows go in through ``copy_rows``: COPY on
+    PostgreSQL).  Returns the outcomes (one per row, in order) and the
+    audit events as ``audit_record`` keywords, for the caller to append (see
+    ``audit_record_many``).  ``units`` caches the receiving unit per matter."""
+    from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
+
+    units = {} if units is None else units
+    existing = {
+        application.number: application
+        for application in Application.objects.select_for_update().filter(
+            number__in=[row.number for row in rows]
+        )
+    }
+    now = timezone.now()
+    outcomes, events = [], []
+    created, updated, changed_fields = [], [], set()
+    for row in rows:
+        record = existing.get(row.number)
+        fields = _imported_fields(row, record.paused_days if record else 0, limit)
+        if record is None:
+            if row.matter.pk not in units:
+                units[row.matter.pk] = _import_unit(row.matter, by)
+            fields["matter_id"] = fields.pop("matter").pk
+            values = {"number": row.number, "unit_id": units[row.matter.pk], **fields}
+            event = {
+                "by": by,
+                "action": "application_import",
+                "object_type": Application._meta.label_lower,
+                "object_repr": row.number,  # str(application)
+                "to_state": fields["status"],
+            }
+            created.append((values, event))
+            events.append(event)  # its object_id once the row is stored
+            outcomes.append(CREATED)
+            continue
+        changed = sorted(
+            name
+            for name, value in fields.items()
+            if name not in leave_alone and _differs(record, name, value)
+        )
+        if not changed:
+            outcomes.append(UNCHANGED)
+            continue
+        from_state = record.status
+        for name in changed:
+            setattr(record, name, fields[name])
+        record.updated_at = now  # auto_now: bulk_update does not set it
+        changed_fields.update(changed)
+        updated.append(record)
+        outcomes.append(UPDATED)
+        events.append(
+            {
+                "by": by,
+                "action": "application_import",
+                "obj": record,
+                "from_state": from_state,
+                "to_state": record.status,
+                "changes": {"fields": changed},
+            }
+        )
+    if created:
+        with connection.wrap_database_errors:  # COPY's errors as DatabaseError
+            copy_rows(Application, [values for values, _event in created])
+        ids = dict(
+            Application.objects.filter(
+                number__in=[values["number"] for values, _event in created]
+            ).values_list("number", "id")
+        )
+        for values, event in created:
+            event["object_id"] = str(ids[values["number"]])
+    if updated:
+        Application.objects.bulk_update(updated, [*changed_fields, "updated_at"])
+    if created or updated:
+        bump_after_commit()  # bulk writes send no post_save (dashboard figures)
+    return outcomes, events

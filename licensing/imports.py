@@ -18,7 +18,9 @@ from jiaotong.validators import validate_id_for_party
 
 from .import_services import (
     WITHDRAWN_OUTCOME,
+    Deadlines,
     ImportedApplication,
+    application_import_many,
     application_import_row,
 )
 from .models import WINDOW_POWER_TYPES, ApplicantType, Channel, Evaluation, Result
@@ -63,8 +65,16 @@ class ApplicationImporter(Importer):
         "evaluation": "评价",
     }
 
+    def __init__(self, *, by):
+        super().__init__(by=by)
+        self._deadlines = Deadlines()  # the working-day calendar, once per import
+        self._units: dict = {}
+
     def _matter(self, code: str) -> Matter | None:
         return self.find(Matter, code=code)
+
+    def prefetch(self, rows) -> None:
+        self.remember(Matter, "code", (row["事项编码"] for row in rows))
 
     def check_row(self, row) -> None:
         matter = self._matter(row["事项编码"])
@@ -102,27 +112,43 @@ class ApplicationImporter(Importer):
             # The format accepts 准予 for any matter; outside 行政许可 it means 办结.
             row["办理结果"] = Result.DONE
 
+    def _imported(self, row) -> ImportedApplication:
+        return ImportedApplication(
+            number=row["办件编号"],
+            matter=self._matter(row["事项编码"]),
+            applicant_name=row["申请人"],
+            applicant_type=row["申请人类型"],
+            applicant_id_number=row["证件号码"],
+            applicant_phone=row["联系电话"],
+            channel=row["办理渠道"],
+            received_at=row["收件时间"],
+            accepted=row["受理结果"] == ACCEPTED,
+            completed_at=row["办结时间"],
+            outcome=row["办理结果"],
+            notify_commit=row["告知承诺"],
+            evaluation=row["评价"],
+        )
+
+    def _leave_alone(self) -> tuple[str, ...]:
+        return tuple(
+            field
+            for field in _OPTIONAL_SIMPLE_FIELDS
+            if self.fields[field] not in self.present
+        )
+
     def upsert(self, row) -> str:
         return application_import_row(
-            row=ImportedApplication(
-                number=row["办件编号"],
-                matter=self._matter(row["事项编码"]),
-                applicant_name=row["申请人"],
-                applicant_type=row["申请人类型"],
-                applicant_id_number=row["证件号码"],
-                applicant_phone=row["联系电话"],
-                channel=row["办理渠道"],
-                received_at=row["收件时间"],
-                accepted=row["受理结果"] == ACCEPTED,
-                completed_at=row["办结时间"],
-                outcome=row["办理结果"],
-                notify_commit=row["告知承诺"],
-                evaluation=row["评价"],
-            ),
+            row=self._imported(row),
             by=self.by,
-            leave_alone=tuple(
-                field
-                for field in _OPTIONAL_SIMPLE_FIELDS
-                if self.fields[field] not in self.present
-            ),
+            leave_alone=self._leave_alone(),
+            limit=self._deadlines,
+        )
+
+    def bulk_write(self, batch):
+        return application_import_many(
+            rows=[self._imported(row) for _number, row in batch],
+            by=self.by,
+            leave_alone=self._leave_alone(),
+            limit=self._deadlines,
+            units=self._units,
         )

@@ -21,6 +21,7 @@ from .numbers import NUMBER_PREFIX, ticket_number_next
 from .records import (
     TicketRow,
     deadline_rule_update,
+    ticket_import_many,
     ticket_import_row,
 )
 from .supervision import notice_acknowledge, ticket_supervise, tickets_flag_overdue
@@ -67,6 +68,7 @@ __all__ = [
     "ticket_create",
     "ticket_dispatch",
     "ticket_follow_up",
+    "ticket_import_many",
     "ticket_import_row",
     "ticket_not_accept",
     "ticket_number_next",

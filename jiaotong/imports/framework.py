@@ -6,7 +6,20 @@ its key column and its columns (with a parser each), cross-checks a row in
 ``run_import`` does the rest, the same way for every kind: read the first
 worksheet, report every bad row as ``第N行 列名: 原因``, and write all rows in
 one transaction or none.  A dry run does the writing and rolls it back, so its
-counts are exactly what a real import would do.
+counts are exactly what a real import would do.  The command line and the
+background import job (jiaotong.imports.jobs) both call ``run_import``.
+
+Large workbooks (issues 12 and 14):
+
+- rows are streamed (jiaotong.imports.xlsx): the declared dimension is not
+  trusted, and a workbook beyond MAX_ROWS data rows or MAX_COLUMNS columns is
+  refused with one message as soon as the reader meets the excess;
+- a kind may load its reference tables once (``prefetch``) and write batches
+  of BATCH_SIZE rows (``bulk_write``), each in a savepoint of the one
+  transaction; their audit events are appended at the end in one go
+  (``audit_record_many``), so the audit chain's lock is held for that append
+  and the commit only, not for the whole import;
+- ``progress(percent)`` hears how far it has come every PROGRESS_EVERY rows.
 
 Two decisions every kind shares:
 
@@ -36,6 +49,8 @@ from django.db import DatabaseError, transaction
 # The outcomes of one row, shared with the create-or-update services.
 from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
 from jiaotong.dates import as_local
+from jiaotong.imports import xlsx
+from jiaotong.imports.xlsx import FORMULA, TooLarge, Worksheet
 from jiaotong.validators import is_plausible_date, plausible_window_message
 
 
@@ -65,6 +80,36 @@ def import_update(existing, fields: dict, *, by, action: str, leave_alone=()) ->
         changes={"fields": sorted(changed)},
     )
     return UPDATED
+
+
+class WorkingDays:
+    """``add_working_days`` for one import: the working-day calendar asked once
+    per date, not once or more per row.  The n-th working day after a day is
+    the first working day after the (n-1)-th, so short spans are chained from a
+    cache of "next working day" (``add_working_days`` stays the one rule);
+    long ones (rare) go to ``add_working_days`` directly."""
+
+    CHAINED = 60  # working days; far below add_working_days' span guard
+
+    def __init__(self):
+        self._next: dict[dt.date, dt.date] = {}
+        self._after: dict[tuple[dt.date, int], dt.date] = {}
+
+    def add(self, day: dt.date, n: int) -> dt.date:
+        from jiaotong.calendar.workdays import add_working_days
+
+        key = (day, n)
+        if key not in self._after:
+            if n > self.CHAINED or n < 0:
+                self._after[key] = add_working_days(day, n)
+            else:
+                current = day
+                for _ in range(n):
+                    if current not in self._next:
+                        self._next[current] = add_working_days(current, 1)
+                    current = self._next[current]
+                self._after[key] = current
+        return self._after[key]
 
 
 class CellError(Exception):
@@ -273,6 +318,22 @@ class Importer:
             self._found[key] = model._default_manager.filter(**filters).first()
         return self._found[key]
 
+    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        """Load what ``check_row`` looks up, once for the whole workbook (one
+        query per reference table, not one per row); ``rows`` are the parsed
+        rows without cell errors.  Default: nothing (``find`` asks as it goes)."""
+
+    def remember(self, model, field: str, values) -> None:
+        """Prefetch for ``find(model, field=value)``: one query for all
+        ``values``; a value without a row is remembered as None."""
+        values = {v for v in values if v is not None}
+        found = {
+            getattr(obj, field): obj
+            for obj in model._default_manager.filter(**{f"{field}__in": values})
+        }
+        for value in values:
+            self._found[(model, (field, value))] = found.get(value)
+
     def check_row(self, row: dict[str, Any]) -> None:
         """Cross-column and reference checks; raise CellError naming the column."""
 
@@ -287,6 +348,17 @@ class Importer:
 
     def upsert(self, row: dict[str, Any]) -> str:
         """Create or update the record for this row; return CREATED/UPDATED/UNCHANGED."""
+        raise NotImplementedError
+
+    def bulk_write(self, batch: list[tuple[int, dict[str, Any]]]):
+        """Optional fast path for large workbooks: write a batch of rows (up to
+        BATCH_SIZE) with a few queries and return ``(outcomes, audit events)``,
+        one outcome per row as ``upsert`` would, and the events as dicts of
+        ``audit_record`` keywords (the framework appends them, all at once, when
+        the whole workbook is written).  It must write exactly what ``upsert``
+        writes row by row; any exception undoes the batch, whose rows are then
+        written through ``upsert`` to name the failing row.  A kind that does
+        not override it is written row by row."""
         raise NotImplementedError
 
     def given(self, row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
@@ -328,32 +400,32 @@ def _autodiscover() -> None:
     contributed_modules("imports")
 
 
-class _Formula:
-    """Marks a formula cell (refused with a row error, never evaluated)."""
+# Workbook limits (issue 12; documented in spec/import-formats.md "Limits"):
+# larger workbooks are refused, as soon as the reader meets the first row or
+# cell beyond them, with a message naming the limit.
+MAX_ROWS = 200_000  # data rows (row 2 up to row MAX_ROWS + 1)
+MAX_COLUMNS = 64
+# The background job hears of the progress every PROGRESS_EVERY rows, and the
+# bulk writers (Importer.bulk_write) take BATCH_SIZE rows at a time.
+PROGRESS_EVERY = 2000
+BATCH_SIZE = 1000
 
 
-FORMULA = _Formula()
-
-
-def _read_rows(workbook_file) -> tuple[list[str], list[tuple[int, tuple]]]:
-    """Headers of row 1 and the data rows, read in full so that a damaged
-    worksheet fails here (one "file" error) rather than halfway through."""
-    from openpyxl import load_workbook
-
-    # data_only=False: formula cells show as data_type "f" and can be refused.
-    workbook = load_workbook(workbook_file, read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows()
-        header = next(rows, None) or ()
-        headers = [str(c.value).strip() if c.value is not None else "" for c in header]
-        data = [
-            (number, tuple(FORMULA if c.data_type == "f" else c.value for c in row))
-            for number, row in enumerate(rows, start=2)
-        ]
-    finally:
-        workbook.close()
-    return headers, data
+def _too_large(exc: TooLarge) -> str:
+    if exc.what == "text":
+        return (
+            f"工作簿中的文字超过上限（共享字符串超过 {xlsx.MAX_SHARED_TEXT} 个字符），"
+            "请拆分为多个工作簿后分别导入"
+        )
+    if exc.what == "columns":
+        return (
+            f"第{exc.row}行有内容的列超过上限：最多 {MAX_COLUMNS} 列，"
+            "请删除多余的列后再导入"
+        )
+    return (
+        f"数据行超过上限：每个工作簿最多 {MAX_ROWS} 行数据"
+        f"（第2行至第{MAX_ROWS + 1}行），请拆分为多个工作簿后分别导入"
+    )
 
 
 def _is_empty(value) -> bool:
@@ -371,6 +443,25 @@ def _header_errors(importer: Importer, headers: list[str]) -> list[RowError]:
     return errors
 
 
+Progress = Callable[[int], None]
+
+
+class _Progress:
+    """Percentages for the job page: reading 0-40, checking 40-50, writing
+    50-99 (100 is the job's "finished"); reported every PROGRESS_EVERY rows."""
+
+    def __init__(self, report: Progress | None, declared_rows: int | None):
+        self.report = report
+        self.declared = declared_rows
+
+    def __call__(self, start: int, span: int, done: int, total: int | None) -> None:
+        if self.report is None or done % PROGRESS_EVERY:
+            return
+        if not total:
+            return
+        self.report(start + span * min(done, total) // total)
+
+
 def run_import(
     kind: str,
     workbook_file,
@@ -379,48 +470,84 @@ def run_import(
     dry_run: bool = False,
     actor_name: str = "",
     source_name: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Validate every row, then write all of them in one transaction or none.
 
     ``workbook_file`` is a path or a binary file object.  ``by`` is the acting
     user (None for the command line, which passes ``actor_name``).
+    ``progress(percent)`` (optional, the background job's) hears how far the
+    import has come, at most every PROGRESS_EVERY rows.
     """
     importer = importer_for(kind)(by=by)
     importer.actor_name = actor_name
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
-        headers, rows = _read_rows(workbook_file)
-    except Exception:  # openpyxl raises many types for a file that is not xlsx
+        sheet = Worksheet(workbook_file, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)
+    except TooLarge as exc:  # its shared strings
+        result.errors.append(RowError(1, "文件", _too_large(exc)))
+        return result
+    except Exception:  # openpyxl/lxml raise many types for a file that is not xlsx
         result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
         return result
+    tick = _Progress(progress, sheet.declared_rows)
 
-    result.errors.extend(_header_errors(importer, headers))
-    if result.errors:
-        return result
-    positions = {h: i for i, h in enumerate(headers) if h}
-    importer.present = {c.header for c in importer.columns if c.header in positions}
-
+    # Reading: rows are streamed and each is parsed cell by cell as it arrives;
+    # only the parsed rows are kept (check_rows and the writes need them all).
     parsed: list[tuple[int, dict[str, Any]]] = []
-    seen_keys: dict[Any, int] = {}
-    for number, values in rows:
-        if all(_is_empty(v) for v in values):
-            continue
-        row, row_errors = _parse_row(importer, positions, number, values)
-        key = row.get(importer.key)
-        if key is not None and not any(e.column == importer.key for e in row_errors):
-            if key in seen_keys:
-                row_errors.append(
-                    RowError(number, importer.key, f"与第{seen_keys[key]}行重复")
-                )
-            else:
-                seen_keys[key] = number
-        if not row_errors:
+    row_errors: dict[int, list[RowError]] = {}  # row number -> its errors, in order
+    try:
+        rows = _readable(sheet.rows())
+        header = next(rows, None)
+        if header is not None and header[0] != 1:
+            header, rows = None, _chain(header, rows)
+        headers = [
+            str(v).strip() if v is not None and v is not FORMULA else ""
+            for v in (header[1] if header else ())
+        ]
+        errors = _header_errors(importer, headers)
+        if errors:
+            result.errors.extend(errors)
+            return result
+        positions = {h: i for i, h in enumerate(headers) if h}
+        importer.present = {c.header for c in importer.columns if c.header in positions}
+        seen_keys: dict[Any, int] = {}
+        for number, values in rows:
+            if all(_is_empty(v) for v in values):
+                continue
+            row, errors = _parse_row(importer, positions, number, values)
+            key = row.get(importer.key)
+            if key is not None and not any(e.column == importer.key for e in errors):
+                if key in seen_keys:
+                    errors.append(
+                        RowError(number, importer.key, f"与第{seen_keys[key]}行重复")
+                    )
+                else:
+                    seen_keys[key] = number
+            if errors:
+                row_errors[number] = errors
+            parsed.append((number, row))
+            tick(0, 40, len(parsed), tick.declared)
+    except TooLarge as exc:
+        result.errors.append(RowError(1, "文件", _too_large(exc)))
+        return result
+    except _Unreadable:  # a damaged worksheet
+        result.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 格式的工作簿"))
+        return result
+    finally:
+        sheet.close()
+
+    # Checking: reference tables are loaded once (prefetch), then each row.
+    importer.prefetch([row for number, row in parsed if number not in row_errors])
+    for done, (number, row) in enumerate(parsed, start=1):
+        if number not in row_errors:
             try:
                 importer.check_row(row)
             except CellError as exc:
-                row_errors.append(RowError(number, exc.column, exc.reason))
-        result.errors.extend(row_errors)
-        parsed.append((number, row))
+                row_errors[number] = [RowError(number, exc.column, exc.reason)]
+        tick(40, 10, done, len(parsed))
+    for number, _row in parsed:
+        result.errors.extend(row_errors.get(number, ()))
 
     if not parsed and not result.errors:
         result.errors.append(RowError(1, "文件", "没有数据行（数据应从第2行开始）"))
@@ -428,9 +555,36 @@ def run_import(
         result.errors.extend(importer.check_rows(parsed))
     if not result.errors:
         parsed = importer.write_order(parsed)
-        _write(importer, parsed, result, dry_run=dry_run, source_name=source_name)
+        _write(
+            importer,
+            parsed,
+            result,
+            dry_run=dry_run,
+            source_name=source_name,
+            tick=lambda done: tick(50, 49, done, len(parsed)),
+        )
     result.errors = _once_for_every_row(result.errors, len(parsed))
     return result
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _readable(rows):
+    """The rows; a damaged worksheet (lxml, zip or value errors while reading,
+    not errors of the code that consumes the rows) raises _Unreadable."""
+    try:
+        yield from rows
+    except TooLarge:
+        raise
+    except Exception as exc:
+        raise _Unreadable from exc
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def _once_for_every_row(errors: list[RowError], row_count: int) -> list[RowError]:
@@ -491,35 +645,41 @@ def _validation_errors(importer: Importer, number: int, exc: ValidationError):
 
 
 def _write(
-    importer: Importer, parsed, result: ImportResult, *, dry_run: bool, source_name
+    importer: Importer,
+    parsed,
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    source_name,
+    tick,
 ) -> None:
-    from jiaotong.audit.services import audit_record
+    from jiaotong.audit.services import audit_record_many
 
-    # One transaction for the whole workbook: any failure writes nothing.  Each
-    # row runs in its own savepoint, so a row that fails (even in the database)
-    # leaves the transaction usable and the remaining rows are still reported.
+    # One transaction for the whole workbook: any failure writes nothing.  A kind
+    # with ``bulk_write`` writes BATCH_SIZE rows at a time in a savepoint; if a
+    # batch fails (even in the database), the savepoint undoes it and its rows
+    # are written again one by one, each in a savepoint of its own, so that the
+    # error names its row and the remaining rows are still reported.  The audit
+    # events of the bulk writes are appended at the end, all at once.
+    events: list[dict] = []
+    bulk = type(importer).bulk_write is not Importer.bulk_write
     with transaction.atomic():
-        for number, row in parsed:
-            try:
-                with transaction.atomic():  # a savepoint: a failed row undoes itself
-                    outcome = importer.upsert(row)
-            except CellError as exc:
-                result.errors.append(RowError(number, exc.column, exc.reason))
-                continue
-            except ValidationError as exc:
-                result.errors.extend(_validation_errors(importer, number, exc))
-                continue
-            except (OverflowError, ValueError) as exc:  # date arithmetic, bad data
-                result.errors.append(
-                    RowError(number, importer.key, f"数值超出可处理的范围（{exc}）")
-                )
-                continue
-            except DatabaseError as exc:
-                result.errors.append(
-                    RowError(number, importer.key, f"数据库拒绝写入（{exc}）")
-                )
-                continue
-            setattr(result, outcome, getattr(result, outcome) + 1)
+        if bulk:
+            for start in range(0, len(parsed), BATCH_SIZE):
+                batch = parsed[start : start + BATCH_SIZE]
+                written = _write_batch(importer, batch)
+                if written is None:  # undone: the rows one by one, for the errors
+                    for number, row in batch:
+                        _write_row(importer, number, row, result)
+                else:
+                    for outcome in written[0]:
+                        setattr(result, outcome, getattr(result, outcome) + 1)
+                    events.extend(written[1])
+                tick(start + len(batch))
+        else:
+            for done, (number, row) in enumerate(parsed, start=1):
+                _write_row(importer, number, row, result)
+                tick(done)
         if result.errors:
             result.created = result.updated = result.unchanged = 0
             transaction.set_rollback(True)
@@ -527,15 +687,49 @@ def _write(
         if dry_run:
             transaction.set_rollback(True)
             return
-        audit_record(
-            by=importer.by,
-            actor_name=importer.actor_name,
-            action="import",
-            reason=f"{importer.label}（{importer.kind}）"
-            + (f"：{source_name}" if source_name else ""),
-            changes={
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
+        events.append(
+            {
+                "by": importer.by,
+                "actor_name": importer.actor_name,
+                "action": "import",
+                "reason": f"{importer.label}（{importer.kind}）"
+                + (f"：{source_name}" if source_name else ""),
+                "changes": {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            }
         )
+        audit_record_many(events)
+
+
+def _write_batch(importer: Importer, batch):
+    """``(outcomes, audit events)`` of one bulk-written batch, or None when the
+    batch failed and was undone (its rows are then written one by one)."""
+    try:
+        with transaction.atomic():  # a savepoint: a failed batch undoes itself
+            return importer.bulk_write(batch)
+    except (CellError, ValidationError, OverflowError, ValueError, DatabaseError):
+        return None
+
+
+def _write_row(importer: Importer, number: int, row, result: ImportResult) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: a failed row undoes itself
+            outcome = importer.upsert(row)
+    except CellError as exc:
+        result.errors.append(RowError(number, exc.column, exc.reason))
+        return
+    except ValidationError as exc:
+        result.errors.extend(_validation_errors(importer, number, exc))
+        return
+    except (OverflowError, ValueError) as exc:  # date arithmetic, bad data
+        result.errors.append(
+            RowError(number, importer.key, f"数值超出可处理的范围（{exc}）")
+        )
+        return
+    except DatabaseError as exc:
+        result.errors.append(RowError(number, importer.key, f"数据库拒绝写入（{exc}）"))
+        return
+    setattr(result, outcome, getattr(result, outcome) + 1)

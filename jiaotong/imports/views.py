@@ -1,34 +1,33 @@
-"""The data import page (数据导入): upload → dry-run preview → 确认导入.
+"""The data import page (数据导入): upload → background dry run (试导入) →
+确认导入 → background import, each followed on the import job's page.
 
-The uploaded workbook is kept under ``MEDIA_ROOT/imports/<random>.xlsx`` between
-the preview and the confirmation; its name is generated here and remembered in
-the session (never taken from the form), and the file is deleted once the
-import has run, when the preview finds errors, or when the next upload replaces
-it.  Files older than a day (abandoned previews) are swept on each upload.
+The request only checks the upload (type, size, content) and stores it; every
+row is read, checked and written by the job's Celery task
+(jiaotong.imports.jobs), never in the web request.  A job belongs to the person
+who started it: anyone else gets a 404.
 """
 
-import re
-import secrets
-import time
 from io import BytesIO
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiaotong.imports.framework import kinds, run_import
+from jiaotong.imports.framework import MAX_COLUMNS, MAX_ROWS, kinds
+from jiaotong.imports.jobs import (
+    MAX_ERRORS_KEPT,
+    import_job_confirm,
+    import_job_start,
+)
+from jiaotong.imports.tasks import import_job_task
 from jiaotong.imports.uploads import MAX_UPLOAD_BYTES, check_upload, upload_extension
+from jiaotong.jobs.models import ImportJob
 from jiaotong.web import permission_required
 
-SESSION_KEY = "pending_import"
-STALE_SECONDS = 24 * 60 * 60
-MAX_ERRORS_SHOWN = 500
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+RECENT_JOBS = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,7 +35,10 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="导入类型")
     file = forms.FileField(
         label="Excel 工作簿（.xlsx）",
-        help_text="第1行为列名，数据从第2行开始；文件不超过 10 MB。",
+        help_text=(
+            f"第1行为列名，数据从第2行开始；文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，"
+            f"最多 {MAX_ROWS} 行数据、{MAX_COLUMNS} 列。"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
@@ -64,36 +66,6 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _path(token: str) -> Path:
-    if not _TOKEN.match(token or ""):
-        raise ValueError("bad import token")
-    return _upload_dir() / f"{token}.xlsx"
-
-
-def _store(upload) -> str:
-    """Save the upload under a server-generated name; return that name's token."""
-    folder = _upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in folder.glob("*.xlsx"):  # abandoned previews
-        if now - old.stat().st_mtime > STALE_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    with _path(token).open("xb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    return token
-
-
-def _discard(token: str | None) -> None:
-    if token and _TOKEN.match(token):
-        _path(token).unlink(missing_ok=True)
-
-
 def _kind_help() -> list[dict]:
     return [
         {
@@ -106,60 +78,90 @@ def _kind_help() -> list[dict]:
     ]
 
 
-def _preview(request, *, kind, name, result, token=None):
-    context = {
-        "kind": kind,
-        "name": name,
-        "label": kinds()[kind].label,
-        "result": result,
-        "errors": result.errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(result.errors) - MAX_ERRORS_SHOWN),
-        "token": token,
-    }
-    return render(request, "imports/import_preview.html", context)
-
-
 @permission_required("jiaotong.import_data")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
-        name = upload.name[:100]
-        _discard((request.session.pop(SESSION_KEY, None) or {}).get("token"))
-        token = _store(upload)
-        result = run_import(kind, _path(token), by=request.user, dry_run=True)
-        if not result.ok:
-            _discard(token)
-            return _preview(request, kind=kind, name=name, result=result)
-        request.session[SESSION_KEY] = {"token": token, "kind": kind, "name": name}
-        return _preview(request, kind=kind, name=name, result=result, token=token)
-    context = {"form": form, "kinds": _kind_help()}
+        job = import_job_start(
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            by=request.user,
+            task=import_job_task,
+            request=request,
+        )
+        return redirect("import_job", pk=job.pk)
+    context = {
+        "form": form,
+        "kinds": _kind_help(),
+        "recent_jobs": ImportJob.objects.visible_to(request.user)[:RECENT_JOBS],
+    }
     return render(request, "imports/import_upload.html", context)
+
+
+def _job_state(job: ImportJob) -> dict:
+    done = job.status == ImportJob.Status.DONE
+    failed = job.status == ImportJob.Status.FAILED
+    error_count = job.result.get("error_count", 0)
+    return {
+        "is_done": done,
+        "is_failed": failed,
+        "is_finished": done or failed,
+        "ok": done and not error_count,
+        "error_count": error_count,
+        "errors_hidden": max(0, error_count - MAX_ERRORS_KEPT),
+    }
+
+
+@permission_required("jiaotong.import_data")
+@require_GET
+def import_job(request, pk):
+    """The job's page: progress while it runs, then its answer — the dry run's
+    counts and 确认导入, every bad row, or the import's counts."""
+    job = get_object_or_404(
+        ImportJob.objects.visible_to(request.user).select_related("preview"), pk=pk
+    )
+    importer = kinds().get(job.kind)
+    confirmation = (
+        ImportJob.objects.filter(preview=job).first() if job.dry_run else None
+    )
+    context = {
+        "job": job,
+        "label": importer.label if importer else job.kind,
+        "confirmation": confirmation,
+        **_job_state(job),
+    }
+    return render(request, "imports/import_job.html", context)
+
+
+@permission_required("jiaotong.import_data")
+@require_GET
+def import_job_progress(request, pk):
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "finished": _job_state(job)["is_finished"],
+        }
+    )
 
 
 @permission_required("jiaotong.import_data")
 @require_POST
 def import_confirm(request):
-    pending = request.session.get(SESSION_KEY) or {}
-    token = pending.get("token")
-    if not token or request.POST.get("token") != token or not _path(token).exists():
+    try:
+        preview_id = int(request.POST.get("job", ""))
+    except ValueError:
+        preview_id = 0
+    job = import_job_confirm(
+        preview_id=preview_id, by=request.user, task=import_job_task, request=request
+    )
+    if job is None:
         messages.error(request, "没有待确认的导入，或预览已失效，请重新上传文件。")
         return redirect("import_upload")
-    del request.session[SESSION_KEY]
-    try:
-        result = run_import(
-            pending["kind"], _path(token), by=request.user, source_name=pending["name"]
-        )
-    finally:
-        _discard(token)
-    if not result.ok:  # the registry changed between preview and confirmation
-        return _preview(
-            request, kind=pending["kind"], name=pending["name"], result=result
-        )
-    label = kinds()[pending["kind"]].label
-    messages.success(request, f"{label}（{pending['name']}）{result.summary()}")
-    return redirect("import_upload")
+    return redirect("import_job", pk=job.pk)
 
 
 @permission_required("jiaotong.import_data")

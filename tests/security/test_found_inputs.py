@@ -126,17 +126,19 @@ def test_import_refuses_implausible_dates(tmp_path, sysadmin, org, received):
 
 
 def test_import_page_reports_a_9999_date_and_keeps_no_file(
-    client, sysadmin, org, settings, tmp_path
+    client, sysadmin, org, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(sysadmin)
     upload = workbook_bytes([ticket_row("A1", "9999-12-31")], TICKET_HEADERS)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(
-        reverse("import_upload"),
-        {"kind": "tickets", "file": SimpleUploadedFile("t.xlsx", upload)},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs
+        response = client.post(
+            reverse("import_upload"),
+            {"kind": "tickets", "file": SimpleUploadedFile("t.xlsx", upload)},
+        )
+    response = client.get(response["Location"])  # the import job's page
     assert response.status_code == 200
     assert "1949" in response.content.decode()
     folder = tmp_path / "media" / "imports"
