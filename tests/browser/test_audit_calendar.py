@@ -27,7 +27,7 @@ def test_auditor_browses_filters_and_pages_the_trail(page, live_server, auditor,
     assert page.locator("tbody tr").count() == 50
     screenshot(page, "audit_list")
 
-    page.click("text=较早")
+    page.click("[data-page=next]")
     page.wait_for_load_state("networkidle")
     assert page.locator("tbody tr").count() >= 10
 
