@@ -27,6 +27,8 @@ class JiaotongConfig(AppConfig):
 
         from . import checks  # noqa: F401  (system checks)
         from .accounts import signals  # noqa: F401  (signal receivers)
+        from .calendar.models import CalendarDay
+        from .calendar.workdays import calendar_changed
         from .dashboard import cache as dashboard_cache
         from .inputs import install_field_guards
         from .models import AuditEvent
@@ -45,6 +47,14 @@ class JiaotongConfig(AppConfig):
             sender=AuditEvent,
             dispatch_uid="dashboard_audit",
         )
+        # Cached working-day look-ups (the deadline badges) follow the calendar.
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                lambda **kw: calendar_changed(),
+                sender=CalendarDay,
+                dispatch_uid=f"calendar_{name}",
+                weak=False,
+            )
 
         # post_migrate fires once per app after that app's permissions exist;
         # syncing each time is idempotent and the last call sees every app.

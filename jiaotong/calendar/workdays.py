@@ -14,9 +14,11 @@ is itself a holiday (DOMAIN.md §1.2).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 
 import chinese_calendar
+from django.core.cache import cache
 from django.db import transaction
 
 _MAX_SPAN_DAYS = 3660  # refuse absurd spans instead of looping for ever
@@ -93,13 +95,16 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     """The n-th working day strictly after ``day`` (``day`` itself for n = 0)."""
     if n < 0:
         raise ValueError("n must not be negative")
-    if n == 0:
-        return day
+    return working_days_after(day, n)[-1] if n else day
+
+
+def working_days_after(day: dt.date, n: int) -> list[dt.date]:
+    """The first n working days strictly after ``day``, in order."""
     # Fetch the overrides for a generous window once, not one query per day.
     window_end = day + dt.timedelta(days=n * 3 + 30)
     overrides = _overrides(day, window_end)
-    current, counted = day, 0
-    while counted < n:
+    current, days = day, []
+    while len(days) < n:
         current += dt.timedelta(days=1)
         if current > window_end:
             window_end = current + dt.timedelta(days=n * 3 + 30)
@@ -110,8 +115,32 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
         if workday is None:
             workday = _official(current)
         if workday:
-            counted += 1
-    return current
+            days.append(current)
+    return days
+
+
+_VERSION_KEY = "jiaotong:calendar-version"
+
+
+def calendar_changed() -> None:
+    """Forget the cached look-ups (called whenever a calendar entry changes)."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # not cached yet (or evicted): any new value will do
+        cache.set(_VERSION_KEY, time.time_ns(), None)
+
+
+def cached_working_days_after(day: dt.date, n: int) -> list[dt.date]:
+    """``working_days_after`` kept in the shared cache until the calendar changes:
+    the deadline badges of every list page cost no query however many rows
+    carry one, so a list's queries do not depend on what its page shows."""
+    version = cache.get_or_set(_VERSION_KEY, time.time_ns, None)
+    key = f"jiaotong:working-days-after:{version}:{day.isoformat()}:{n}"
+    days = cache.get(key)
+    if days is None:
+        days = working_days_after(day, n)
+        cache.set(key, days, 24 * 60 * 60)
+    return days
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:

@@ -50,18 +50,10 @@ def mask_name(value):
 
 
 def _thresholds(request, today: dt.date) -> list[dt.date]:
-    """The 1st..n-th working days after ``today``, computed once per request so a
-    list of badges costs a fixed number of calendar queries, not one per row."""
-    cache = getattr(request, "_jiaotong_deadline_thresholds", None) if request else None
-    if cache is not None and cache[0] == today:
-        return cache[1]
-    days = [
-        workdays.add_working_days(today, n)
-        for n in range(1, DEADLINE_WARN_WORKING_DAYS + 1)
-    ]
-    if request is not None:
-        request._jiaotong_deadline_thresholds = (today, days)
-    return days
+    """The 1st..n-th working days after ``today``, from the shared cache (kept
+    until the calendar changes), so a list of badges costs no calendar query
+    whatever rows the page shows."""
+    return workdays.cached_working_days_after(today, DEADLINE_WARN_WORKING_DAYS)
 
 
 def deadline_state(due, today: dt.date, thresholds: list[dt.date]) -> dict:

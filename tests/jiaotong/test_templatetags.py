@@ -87,3 +87,24 @@ def test_a_list_of_badges_costs_a_fixed_number_of_queries(
         )
 
     assert page.count("app-deadline ") == len(dues)
+
+
+@pytest.mark.django_db
+def test_badges_cost_no_query_once_cached_and_follow_a_calendar_change(
+    django_assert_num_queries,
+):
+    """A list page's queries must not depend on whether its rows carry running
+    deadlines (issue 14: constant queries at any depth), so the thresholds are
+    kept in the shared cache; an entry in the working-day calendar renews them."""
+    today = timezone.localdate()
+    due = workdays.add_working_days(today, 3)
+    assert "未到期" in render("{% deadline_badge due %}", due=due)  # warms the cache
+
+    with django_assert_num_queries(0):
+        assert "未到期" in render("{% deadline_badge due %}", due=due)
+
+    # The next working day becomes a holiday: the due date is now 2 working days away.
+    CalendarDay.objects.create(
+        date=workdays.add_working_days(today, 1), is_workday=False
+    )
+    assert "剩余2个工作日" in render("{% deadline_badge due %}", due=due)
