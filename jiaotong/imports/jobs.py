@@ -31,6 +31,7 @@ from django.utils import timezone
 from jiaotong.audit.services import _current_request, client_ip
 from jiaotong.imports.framework import run_import
 from jiaotong.jobs.models import ImportJob
+from jiaotong.jobs.services import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -153,23 +154,13 @@ def import_job_confirm(*, preview_id: int, by, task, request=None) -> ImportJob 
 
 
 def _enqueue(job: ImportJob, task) -> None:
-    """Send the task once the job row is committed (the worker must find it);
-    if the broker cannot take it, the job says so instead of waiting for ever."""
-
-    def send() -> None:
-        try:
-            task.delay(job.pk)
-        except Exception:
-            logger.exception("import job %s could not be queued", job.pk)
-            ImportJob.objects.filter(pk=job.pk, status=Status.PENDING).update(
-                status=Status.FAILED,
-                error=MESSAGE_NOT_QUEUED,
-                finished_at=timezone.now(),
-            )
-            if job.dry_run:
-                discard_upload(job.token)
-
-    transaction.on_commit(send)
+    # A dry run that never starts leaves its upload behind: delete it then.
+    job_enqueue(
+        job,
+        task,
+        message=MESSAGE_NOT_QUEUED,
+        refused=(lambda: discard_upload(job.token)) if job.dry_run else None,
+    )
 
 
 # --- Running a job ----------------------------------------------------------------

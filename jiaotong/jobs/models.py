@@ -4,9 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ExportJobQuerySet(models.QuerySet):
+class OwnJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """People see their own export jobs only."""
+        """People see their own jobs only."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(requested_by=user)
@@ -38,7 +38,7 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = ExportJobQuerySet.as_manager()
+    objects = OwnJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("导出任务")
@@ -47,14 +47,6 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} {self.get_status_display()}"
-
-
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """People see their own import jobs only."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(requested_by=user)
 
 
 class ImportJob(models.Model):
@@ -104,7 +96,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = OwnJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("导入任务")

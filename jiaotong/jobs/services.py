@@ -58,23 +58,30 @@ def export_job_create(
     return job
 
 
-def export_job_enqueue(job: ExportJob, task) -> None:
+def job_enqueue(job, task, *, message: str = MESSAGE_NOT_QUEUED, refused=None) -> None:
     """Send ``task(job.pk)`` once the current transaction commits (the worker must
-    find the row).  If the broker cannot take it, the job says so instead of
-    waiting in the queue for ever."""
+    find the row).  If the broker cannot take it, the job (an export or an import
+    job: both have the pending/failed statuses) says so with ``message`` instead
+    of waiting in the queue for ever, and ``refused()`` tidies up after it."""
 
     def send() -> None:
         try:
             task.delay(job.pk)
         except Exception:
-            logger.exception("export job %s could not be queued", job.pk)
-            ExportJob.objects.filter(pk=job.pk, status=Status.PENDING).update(
+            logger.exception("%s %s could not be queued", job._meta.model_name, job.pk)
+            type(job).objects.filter(pk=job.pk, status=Status.PENDING).update(
                 status=Status.FAILED,
-                error=MESSAGE_NOT_QUEUED,
+                error=message,
                 finished_at=timezone.now(),
             )
+            if refused is not None:
+                refused()
 
     transaction.on_commit(send)
+
+
+def export_job_enqueue(job: ExportJob, task) -> None:
+    job_enqueue(job, task)
 
 
 def export_job_run(
