@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from jiaotong.calendar.workdays import add_working_days
+from jiaotong.calendar.workdays import cached_working_days_after
 from jiaotong.filters import every_word
 from jiaotong.models import AuditEvent, Enterprise, Matter, MatterChange
 from jiaotong.registry.models import MatterSource, PowerType
@@ -32,7 +32,7 @@ def with_deadline_state(queryset, today: dt.date | None = None):
     promised due date, "yellow" when 2 working days or fewer are left, else "".
     The yellow threshold is computed once, so the list stays one query."""
     today = today or timezone.localdate()
-    warn_until = add_working_days(today, YELLOW_DAYS)
+    warn_until = (cached_working_days_after(today, YELLOW_DAYS) or [today])[-1]
     running = Q(status__in=RUNNING_STATES, due_date__isnull=False)
     return queryset.annotate(
         deadline_state=Case(

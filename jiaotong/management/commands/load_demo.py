@@ -6,9 +6,19 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from jiaotong.models import User
+
+
+def analyze() -> None:
+    """Give PostgreSQL's planner statistics of the rows just loaded, as
+    autovacuum would only a while later: until then it takes each table for
+    empty and the list pages join and sort every row instead of reading 20
+    from an index (a 0.3 ms page query took 20-40 ms on the fresh demo)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -37,6 +47,7 @@ class Command(BaseCommand):
         from jiaotong.dashboard.cache import bump_version
 
         bump_version()
+        analyze()
         self.stdout.write(self.style.SUCCESS("演示数据已加载。"))
         from jiaotong.demo import write_accounts
 
