@@ -43,7 +43,11 @@ def search_index(*fields: str, name: str) -> GinIndex:
 
 class AddIndexOnline(AddIndexConcurrently):
     """``AddIndex`` without blocking writes: concurrently on PostgreSQL, plain
-    elsewhere; PostgreSQL-only indexes are skipped elsewhere."""
+    elsewhere; PostgreSQL-only indexes are skipped elsewhere.
+
+    Safe to run again after an interruption (the migration is not atomic): on
+    PostgreSQL an index of that name already built is kept, and one a failed
+    or cancelled concurrent build left INVALID is dropped and built again."""
 
     def describe(self):
         return f"Create index {self.index.name} on {self.model_name} (concurrently)"
@@ -54,10 +58,32 @@ class AddIndexOnline(AddIndexConcurrently):
             return None
         return not isinstance(self.index, PostgresIndex)
 
+    def _already_valid(self, schema_editor) -> bool:
+        """Whether a valid index of this name exists (an INVALID one, the
+        remains of a failed concurrent build, is dropped)."""
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c"
+                " ON c.oid = i.indexrelid"
+                " WHERE c.relname = %s AND pg_table_is_visible(c.oid)",
+                [self.index.name],
+            )
+            row = cursor.fetchone()
+        if row is not None and not row[0]:
+            schema_editor.execute(
+                "DROP INDEX CONCURRENTLY IF EXISTS "
+                + schema_editor.quote_name(self.index.name)
+            )
+        return bool(row and row[0])
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         elsewhere = self._elsewhere(schema_editor)
         if elsewhere is None:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            self._ensure_not_in_transaction(schema_editor)
+            if not self._already_valid(schema_editor):
+                super().database_forwards(
+                    app_label, schema_editor, from_state, to_state
+                )
         elif elsewhere:
             AddIndex.database_forwards(
                 self, app_label, schema_editor, from_state, to_state
