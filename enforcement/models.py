@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jiaotong.indexes import search_index
+
 # Upper bounds that keep a typing slip out of the records (CHECK constraints).
 MAX_FINE = Decimal("10000000")  # yuan; no transport fine comes near ten million
 MAX_EXTENSION_DAYS = 365
@@ -424,6 +426,8 @@ class PenaltyCase(models.Model):
             # The case list's pages (jiaotong/pagination.py): read backwards it
             # gives the list's order, filed_at DESC NULLS FIRST (drafts), id DESC.
             models.Index(fields=["filed_at", "id"], name="case_list_filed_idx"),
+            # The list's search box (CaseFilter.search_condition), PostgreSQL only.
+            search_index("number", "party_name", "plate", name="case_search_trgm_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiaotong.indexes import search_index
 from jiaotong.validators import (
     DB_EARLIEST_INSTANT,
     DB_LATEST_INSTANT,
@@ -280,6 +281,16 @@ class Ticket(models.Model):
             ),
             models.Index(
                 fields=["status", "received_at", "id"], name="ticket_list_status_idx"
+            ),
+            # The list's search box (TicketFilter.search), PostgreSQL only.
+            search_index(
+                "ticket_no",
+                "platform_no",
+                "content",
+                "plate",
+                "caller_name",
+                "caller_phone",
+                name="ticket_search_trgm_idx",
             ),
         ]
         constraints = [

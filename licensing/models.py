@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jiaotong.indexes import search_index
 from jiaotong.registry.models import PowerType
 from jiaotong.validators import DB_EARLIEST_INSTANT, DB_LATEST_INSTANT
 
@@ -180,6 +181,8 @@ class Application(models.Model):
             models.Index(
                 fields=["matter", "received_at", "id"], name="app_list_matter_idx"
             ),
+            # The list's search box (ApplicationFilter.search), PostgreSQL only.
+            search_index("number", "applicant_name", name="app_search_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jiaotong.indexes import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL (jiaotong/indexes.py): no transaction.
+    atomic = False
 
     dependencies = [
         ('enforcement', '0003_simple_procedure_copy_filing'),
@@ -14,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='penaltycase',
             index=models.Index(fields=['filed_at', 'id'], name='case_list_filed_idx'),
         ),

@@ -9,6 +9,8 @@ SQLite builds them without the INCLUDE columns."""
 from django.db import migrations, models
 from django.db.models import Q
 
+from jiaotong.indexes import AddIndexOnline
+
 INDEXES = [
     (
         "penaltycase",
@@ -57,6 +59,9 @@ INDEXES = [
 
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL (jiaotong/indexes.py): no transaction.
+    atomic = False
+
     dependencies = [
         ("enforcement", "0004_list_indexes"),
     ]
@@ -64,7 +69,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.AddIndex(model_name=model, index=index)
+                AddIndexOnline(model_name=model, index=index)
                 for model, index in INDEXES
             ],
         ),

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jiaotong.indexes import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL (jiaotong/indexes.py): no transaction.
+    atomic = False
 
     dependencies = [
         ('hotline', '0004_bounds_checks'),
@@ -13,11 +17,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='ticket',
             index=models.Index(fields=['unit', 'received_at', 'id'], name='ticket_list_unit_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='ticket',
             index=models.Index(fields=['status', 'received_at', 'id'], name='ticket_list_status_idx'),
         ),

@@ -7,6 +7,8 @@ without the INCLUDE columns."""
 
 from django.db import migrations, models
 
+from jiaotong.indexes import AddIndexOnline
+
 INDEXES = [
     # received_figures(): the received-in-Y population and every column its
     # counts read.
@@ -27,6 +29,9 @@ INDEXES = [
 
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL (jiaotong/indexes.py): no transaction.
+    atomic = False
+
     dependencies = [
         ("hotline", "0005_list_indexes"),
     ]
@@ -34,7 +39,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.AddIndex(model_name="ticket", index=index)
+                AddIndexOnline(model_name="ticket", index=index)
                 for index in INDEXES
             ],
         ),

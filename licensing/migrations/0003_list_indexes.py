@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jiaotong.indexes import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL (jiaotong/indexes.py): no transaction.
+    atomic = False
 
     dependencies = [
         ('jiaotong', '0007_user_must_change_password'),
@@ -13,15 +17,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='application',
             index=models.Index(fields=['unit', 'received_at', 'id'], name='app_list_unit_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='application',
             index=models.Index(fields=['status', 'received_at', 'id'], name='app_list_status_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='application',
             index=models.Index(fields=['matter', 'received_at', 'id'], name='app_list_matter_idx'),
         ),

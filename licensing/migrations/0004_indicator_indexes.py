@@ -9,6 +9,8 @@ leaves them alone. SQLite builds them without the INCLUDE columns."""
 from django.db import migrations, models
 from django.db.models import Q
 
+from jiaotong.indexes import AddIndexOnline
+
 INDEXES = [
     # completed_figures(): the completed-in-Y population and every column its
     # counts read.
@@ -46,6 +48,9 @@ INDEXES = [
 
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL (jiaotong/indexes.py): no transaction.
+    atomic = False
+
     dependencies = [
         ("licensing", "0003_list_indexes"),
     ]
@@ -53,7 +58,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.AddIndex(model_name="application", index=index)
+                AddIndexOnline(model_name="application", index=index)
                 for index in INDEXES
             ],
         ),

@@ -1,0 +1,40 @@
+"""The list's search box on a trigram index (issue 14): the ticket list's numbers,
+content, plate, caller name and phone (the enterprise is looked up apart,
+hotline/filters.py). ``icontains`` compares ``UPPER(col::text)``, so the GIN
+index holds those expressions' trigrams and a search of three characters or
+more is a bitmap index scan instead of a scan of the table. PostgreSQL only
+(pg_trgm); nothing is built on SQLite.
+
+Built concurrently (jiaotong/indexes.py), so that writes go on meanwhile: hence
+``atomic = False``."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+from django.db.models.functions import Upper
+
+from jiaotong.indexes import AddIndexOnline
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [
+        ("hotline", "0006_indicator_indexes"),
+    ]
+
+    operations = [
+        TrigramExtension(),
+        AddIndexOnline(
+            model_name="ticket",
+            index=GinIndex(
+                OpClass(Upper("ticket_no"), name="gin_trgm_ops"),
+                OpClass(Upper("platform_no"), name="gin_trgm_ops"),
+                OpClass(Upper("content"), name="gin_trgm_ops"),
+                OpClass(Upper("plate"), name="gin_trgm_ops"),
+                OpClass(Upper("caller_name"), name="gin_trgm_ops"),
+                OpClass(Upper("caller_phone"), name="gin_trgm_ops"),
+                name="ticket_search_trgm_idx",
+            ),
+        ),
+    ]
