@@ -221,7 +221,7 @@ def case_import_many(
     own event is the framework's).  ``units`` caches the handling unit per
     matter, ``due`` the working-day calendar (jiaotong.imports.framework)."""
     from jiaotong.dashboard.cache import bump_after_commit
-    from jiaotong.imports.framework import differs
+    from jiaotong.imports.framework import differs, update_rows
 
     units = {} if units is None else units
     due = add_working_days if due is None else due
@@ -263,16 +263,13 @@ def case_import_many(
                     validate_unique=False,
                     validate_constraints=False,
                 )
-                case.updated_at = now  # auto_now: bulk_update does not set it
+                case.updated_at = now  # auto_now: update_rows does not set it
                 updated.append(case)
                 changed_fields.update(changed)
             outcomes.append(UPDATED if changed else UNCHANGED)
         cases.append(case)
     PenaltyCase.objects.bulk_create(created)
-    if updated:
-        PenaltyCase.objects.bulk_update(
-            updated, [*sorted(changed_fields), "updated_at"]
-        )
+    update_rows(PenaltyCase, updated, [*sorted(changed_fields), "updated_at"])
     stored = [case.pk for case in existing.values()]  # only these have reviews
     touched = _sync_reviews(cases, rows, stored) | _sync_publicities(
         cases, rows, stored, due
@@ -286,6 +283,8 @@ def case_import_many(
 
 def _sync_reviews(cases, rows, stored) -> set[int]:
     """``_sync_review`` for a batch; returns the ids of the cases it changed."""
+    from jiaotong.imports.framework import update_rows
+
     first: dict[int, LegalReview] = {}
     if stored:
         for review in LegalReview.objects.filter(case__in=stored).order_by("id"):
@@ -309,13 +308,14 @@ def _sync_reviews(cases, rows, stored) -> set[int]:
     if gone:
         LegalReview.objects.filter(case__in=gone).delete()
     LegalReview.objects.bulk_create(new)
-    if changed:
-        LegalReview.objects.bulk_update(changed, fields)
+    update_rows(LegalReview, changed, fields)
     return touched
 
 
 def _sync_publicities(cases, rows, stored, due) -> set[int]:
     """``_sync_publicity`` for a batch; returns the ids of the cases it changed."""
+    from jiaotong.imports.framework import update_rows
+
     records = {}
     if stored:
         records = {
@@ -336,6 +336,5 @@ def _sync_publicities(cases, rows, stored, due) -> set[int]:
             changed.append(record)
             touched.add(case.pk)
     PublicityRecord.objects.bulk_create(new)
-    if changed:
-        PublicityRecord.objects.bulk_update(changed, fields)
+    update_rows(PublicityRecord, changed, fields)
     return touched
