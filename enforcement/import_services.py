@@ -283,58 +283,59 @@ def case_import_many(
 
 def _sync_reviews(cases, rows, stored) -> set[int]:
     """``_sync_review`` for a batch; returns the ids of the cases it changed."""
-    from jiaotong.imports.framework import update_rows
-
     first: dict[int, LegalReview] = {}
     if stored:
         for review in LegalReview.objects.filter(case__in=stored).order_by("id"):
             first.setdefault(review.case_id, review)
-    touched, gone, new, changed, fields = set(), [], [], [], []
-    for case, row in zip(cases, rows, strict=True):
-        review = first.get(case.pk)
-        if row.review_at is None:
-            if review is not None:
-                gone.append(case.pk)
-                touched.add(case.pk)
-            continue
-        wanted = _wanted_review(row)
-        fields = list(wanted)
-        if review is None:
-            new.append(_new_review(case, wanted))
-            touched.add(case.pk)
-        elif _save_if_changed(review, wanted, save=False):
-            changed.append(review)
-            touched.add(case.pk)
+    gone = [
+        case.pk
+        for case, row in zip(cases, rows, strict=True)
+        if row.review_at is None and case.pk in first
+    ]
     if gone:
         LegalReview.objects.filter(case__in=gone).delete()
-    LegalReview.objects.bulk_create(new)
-    update_rows(LegalReview, changed, fields)
-    return touched
+    wanted = [
+        (case, _wanted_review(row))
+        for case, row in zip(cases, rows, strict=True)
+        if row.review_at is not None
+    ]
+    return set(gone) | _sync_many(LegalReview, wanted, first, _new_review)
 
 
 def _sync_publicities(cases, rows, stored, due) -> set[int]:
     """``_sync_publicity`` for a batch; returns the ids of the cases it changed."""
-    from jiaotong.imports.framework import update_rows
-
     records = {}
     if stored:
         records = {
             record.case_id: record
             for record in PublicityRecord.objects.filter(case__in=stored)
         }
+    wanted = [
+        (case, _wanted_publicity(case, row, due))
+        for case, row in zip(cases, rows, strict=True)
+        if row.outcome == Outcome.PENALTY
+    ]
+    return _sync_many(PublicityRecord, wanted, records, _new_publicity)
+
+
+def _sync_many(model, wanted, current: dict, new_record) -> set[int]:
+    """Give each case of ``wanted`` (``[(case, field values)]``) its one record
+    of ``model`` with those values: ``current`` holds the stored ones by case
+    id; a missing one is made by ``new_record(case, values)``.  One INSERT and
+    one UPDATE; returns the ids of the cases whose record changed."""
+    from jiaotong.imports.framework import update_rows
+
     touched, new, changed, fields = set(), [], [], []
-    for case, row in zip(cases, rows, strict=True):
-        if row.outcome != Outcome.PENALTY:
-            continue
-        wanted = _wanted_publicity(case, row, due)
-        fields = list(wanted)
-        record = records.get(case.pk)
+    for case, values in wanted:
+        fields = list(values)
+        record = current.get(case.pk)
         if record is None:
-            new.append(_new_publicity(case, wanted))
-            touched.add(case.pk)
-        elif _save_if_changed(record, wanted, save=False):
+            new.append(new_record(case, values))
+        elif _save_if_changed(record, values, save=False):
             changed.append(record)
-            touched.add(case.pk)
-    PublicityRecord.objects.bulk_create(new)
-    update_rows(PublicityRecord, changed, fields)
+        else:
+            continue
+        touched.add(case.pk)
+    model.objects.bulk_create(new)
+    update_rows(model, changed, fields)
     return touched
