@@ -47,7 +47,13 @@ class ImportedCase:
     closed_at: dt.datetime | None
 
 
-def _fields(row: ImportedCase) -> dict:
+def _enterprise(credit_code: str):
+    return Enterprise.objects.filter(credit_code=credit_code).first()
+
+
+def _fields(row: ImportedCase, enterprise=_enterprise) -> dict:
+    """The case's fields derived from the row; ``enterprise(code)`` finds the
+    enterprise of a 法人 party (a query, or an import's prefetched one)."""
     fields = {
         "filed_at": row.filed_at,
         "year": timezone.localdate(row.filed_at).year,
@@ -55,7 +61,7 @@ def _fields(row: ImportedCase) -> dict:
         "party_name": row.party_name,
         "party_type": row.party_type,
         "party_id_number": row.party_id_number,
-        "enterprise": Enterprise.objects.filter(credit_code=row.party_id_number).first()
+        "enterprise": enterprise(row.party_id_number)
         if row.party_type == "法人"
         else None,
         "plate": row.plate,
@@ -93,9 +99,9 @@ def _unit(matter, by) -> OrgUnit:
     )
 
 
-def case_import_row(*, row: ImportedCase, by) -> str:
+def case_import_row(*, row: ImportedCase, by, enterprise=_enterprise) -> str:
     """Create or update the case keyed by its number; CREATED/UPDATED/UNCHANGED."""
-    fields = _fields(row)
+    fields = _fields(row, enterprise)
     case = PenaltyCase.objects.filter(number=row.number).first()
     outcome = UNCHANGED
     if case is None:
@@ -124,6 +130,21 @@ def case_import_row(*, row: ImportedCase, by) -> str:
     return outcome
 
 
+def _wanted_review(row: ImportedCase) -> dict:
+    """The fields of the case's one legal review (the row's date and opinion)."""
+    result = REVIEW_RESULTS[row.review_result or "同意"]
+    return {
+        "submitted_at": row.review_at,
+        "concluded_at": row.review_at,
+        "result": result,
+        **dict.fromkeys(LegalReview.CHECKLIST, result == LegalReview.Result.AGREE),
+    }
+
+
+def _new_review(case: PenaltyCase, wanted: dict) -> LegalReview:
+    return LegalReview(case=case, opinion="（导入）", **wanted)
+
+
 def _sync_review(case: PenaltyCase, row: ImportedCase) -> bool:
     """The imported case's one legal review (the row's date and opinion)."""
     review = case.reviews.order_by("id").first()
@@ -132,48 +153,189 @@ def _sync_review(case: PenaltyCase, row: ImportedCase) -> bool:
             case.reviews.all().delete()
             return True
         return False
-    result = REVIEW_RESULTS[row.review_result or "同意"]
-    wanted = {
-        "submitted_at": row.review_at,
-        "concluded_at": row.review_at,
-        "result": result,
-        **dict.fromkeys(LegalReview.CHECKLIST, result == LegalReview.Result.AGREE),
-    }
+    wanted = _wanted_review(row)
     if review is None:
-        LegalReview.objects.create(case=case, opinion="（导入）", **wanted)
+        _new_review(case, wanted).save(force_insert=True)
         return True
-    if any(getattr(review, k) != v for k, v in wanted.items()):
-        for name, value in wanted.items():
-            setattr(review, name, value)
-        review.save()
-        return True
-    return False
+    return _save_if_changed(review, wanted)
+
+
+def _save_if_changed(record, wanted: dict, *, save=True) -> bool:
+    """Set the ``wanted`` values that differ; save the record (unless ``save``
+    is false: a bulk write stores it) when one did.  Returns whether one did."""
+    if not any(getattr(record, k) != v for k, v in wanted.items()):
+        return False
+    for name, value in wanted.items():
+        setattr(record, name, value)
+    if save:
+        record.save()
+    return True
+
+
+def _wanted_publicity(case: PenaltyCase, row: ImportedCase, due=add_working_days):
+    """The fields of the case's 双公示 record; ``due`` is ``add_working_days``
+    or an import's cached calendar."""
+    decided = timezone.localdate(row.decided_at)
+    return {
+        "decision_no": case.number,
+        "title": row.matter.name,  # the case's matter (set from the row)
+        "party_name": case.party_name,
+        "party_type": case.party_type,
+        "party_code": case.party_id_number,
+        "content": case.penalty_types,
+        "decision_date": decided,
+        "due_on": due(decided, 7),
+        "published_on": row.published_on,
+    }
+
+
+def _new_publicity(case: PenaltyCase, wanted: dict) -> PublicityRecord:
+    return PublicityRecord(kind=PublicityRecord.Kind.PENALTY, case=case, **wanted)
 
 
 def _sync_publicity(case: PenaltyCase, row: ImportedCase) -> bool:
     record = PublicityRecord.objects.filter(case=case).first()
     if row.outcome != Outcome.PENALTY:
         return False
-    decided = timezone.localdate(row.decided_at)
-    wanted = {
-        "decision_no": case.number,
-        "title": case.matter.name,
-        "party_name": case.party_name,
-        "party_type": case.party_type,
-        "party_code": case.party_id_number,
-        "content": case.penalty_types,
-        "decision_date": decided,
-        "due_on": add_working_days(decided, 7),
-        "published_on": row.published_on,
-    }
+    wanted = _wanted_publicity(case, row)
     if record is None:
-        PublicityRecord.objects.create(
-            kind=PublicityRecord.Kind.PENALTY, case=case, **wanted
-        )
+        _new_publicity(case, wanted).save(force_insert=True)
         return True
-    if any(getattr(record, k) != v for k, v in wanted.items()):
-        for name, value in wanted.items():
-            setattr(record, name, value)
-        record.save()
-        return True
-    return False
+    return _save_if_changed(record, wanted)
+
+
+# Checked by the database when a batch is stored (foreign keys to records the
+# import has just read, the unique number it has just looked up, the table's
+# constraints): a batch the database refuses is written again row by row,
+# through case_import_row's full check, so the error names its row and column.
+_CHECKED_BY_DATABASE = ["officers", "matter", "unit", "enterprise", "created_by"]
+
+
+def case_import_many(
+    *, rows: list[ImportedCase], by, enterprise=_enterprise, units=None, due=None
+) -> tuple[list[str], list[dict]]:
+    """``case_import_row`` for a batch of a large import: the same cases, legal
+    reviews and publicity records, with a few queries for the whole batch (one
+    to find the cases, one INSERT and one UPDATE for each table).  Returns the
+    outcomes (one per row, in order) and the audit events (none: the import's
+    own event is the framework's).  ``units`` caches the handling unit per
+    matter, ``due`` the working-day calendar (jiaotong.imports.framework)."""
+    from jiaotong.dashboard.cache import bump_after_commit
+    from jiaotong.imports.framework import differs, update_rows
+
+    units = {} if units is None else units
+    due = add_working_days if due is None else due
+    existing = {
+        case.number: case
+        for case in PenaltyCase.objects.filter(number__in=[r.number for r in rows])
+    }
+    now = timezone.now()
+    outcomes, cases, created, updated, changed_fields = [], [], [], [], set()
+    for row in rows:
+        fields = _fields(row, enterprise)
+        case = existing.get(row.number)
+        if case is None:
+            if row.matter.pk not in units:
+                units[row.matter.pk] = _unit(row.matter, by)
+            case = PenaltyCase(
+                number=row.number,
+                facts=IMPORTED_FACTS,
+                unit=units[row.matter.pk],
+                created_by=by,
+                **fields,
+            )
+            case.full_clean(
+                exclude=_CHECKED_BY_DATABASE,
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            created.append(case)
+            outcomes.append(CREATED)
+        else:
+            changed = [
+                name for name, value in fields.items() if differs(case, name, value)
+            ]
+            if changed:
+                for name in changed:
+                    setattr(case, name, fields[name])
+                case.full_clean(
+                    exclude=_CHECKED_BY_DATABASE,
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+                case.updated_at = now  # auto_now: update_rows does not set it
+                updated.append(case)
+                changed_fields.update(changed)
+            outcomes.append(UPDATED if changed else UNCHANGED)
+        cases.append(case)
+    PenaltyCase.objects.bulk_create(created)
+    update_rows(PenaltyCase, updated, [*sorted(changed_fields), "updated_at"])
+    stored = [case.pk for case in existing.values()]  # only these have reviews
+    touched = _sync_reviews(cases, rows, stored) | _sync_publicities(
+        cases, rows, stored, due
+    )
+    bump_after_commit()  # bulk writes send no post_save (dashboard figures)
+    return [
+        UPDATED if outcome == UNCHANGED and case.pk in touched else outcome
+        for outcome, case in zip(outcomes, cases, strict=True)
+    ], []
+
+
+def _sync_reviews(cases, rows, stored) -> set[int]:
+    """``_sync_review`` for a batch; returns the ids of the cases it changed."""
+    first: dict[int, LegalReview] = {}
+    if stored:
+        for review in LegalReview.objects.filter(case__in=stored).order_by("id"):
+            first.setdefault(review.case_id, review)
+    gone = [
+        case.pk
+        for case, row in zip(cases, rows, strict=True)
+        if row.review_at is None and case.pk in first
+    ]
+    if gone:
+        LegalReview.objects.filter(case__in=gone).delete()
+    wanted = [
+        (case, _wanted_review(row))
+        for case, row in zip(cases, rows, strict=True)
+        if row.review_at is not None
+    ]
+    return set(gone) | _sync_many(LegalReview, wanted, first, _new_review)
+
+
+def _sync_publicities(cases, rows, stored, due) -> set[int]:
+    """``_sync_publicity`` for a batch; returns the ids of the cases it changed."""
+    records = {}
+    if stored:
+        records = {
+            record.case_id: record
+            for record in PublicityRecord.objects.filter(case__in=stored)
+        }
+    wanted = [
+        (case, _wanted_publicity(case, row, due))
+        for case, row in zip(cases, rows, strict=True)
+        if row.outcome == Outcome.PENALTY
+    ]
+    return _sync_many(PublicityRecord, wanted, records, _new_publicity)
+
+
+def _sync_many(model, wanted, current: dict, new_record) -> set[int]:
+    """Give each case of ``wanted`` (``[(case, field values)]``) its one record
+    of ``model`` with those values: ``current`` holds the stored ones by case
+    id; a missing one is made by ``new_record(case, values)``.  One INSERT and
+    one UPDATE; returns the ids of the cases whose record changed."""
+    from jiaotong.imports.framework import update_rows
+
+    touched, new, changed, fields = set(), [], [], []
+    for case, values in wanted:
+        fields = list(values)
+        record = current.get(case.pk)
+        if record is None:
+            new.append(new_record(case, values))
+        elif _save_if_changed(record, values, save=False):
+            changed.append(record)
+        else:
+            continue
+        touched.add(case.pk)
+    model.objects.bulk_create(new)
+    update_rows(model, changed, fields)
+    return touched

@@ -6,6 +6,7 @@ from jiaotong.imports.framework import (
     CellError,
     Column,
     Importer,
+    WorkingDays,
     choice,
     parse_date,
     parse_datetime,
@@ -13,11 +14,16 @@ from jiaotong.imports.framework import (
     register,
     text,
 )
-from jiaotong.models import Matter
+from jiaotong.models import Enterprise, Matter
 from jiaotong.registry.models import PowerType
 from jiaotong.validators import validate_id_for_party, validate_plate
 
-from .import_services import REVIEW_RESULTS, ImportedCase, case_import_row
+from .import_services import (
+    REVIEW_RESULTS,
+    ImportedCase,
+    case_import_many,
+    case_import_row,
+)
 from .models import MAX_FINE, PENALTY_SEPARATOR, CaseSource, Outcome, PartyType
 
 PENALTIES = (
@@ -48,6 +54,14 @@ def parse_fine(value):
     if amount > MAX_FINE:
         raise ValueError(f"不能超过{MAX_FINE:.0f}元")
     return amount
+
+
+def _credit_code(value: str) -> str | None:
+    """The code as check_row will normalise it, or None if it is not one."""
+    try:
+        return validate_id_for_party("法人", value)
+    except ValidationError:
+        return None
 
 
 @register
@@ -93,8 +107,28 @@ class CaseImporter(Importer):
         "closed_at": "结案日期",
     }
 
+    def __init__(self, *, by):
+        super().__init__(by=by)
+        self._units: dict = {}  # the handling unit per matter
+        self._days = WorkingDays()  # the working-day calendar, once per import
+
+    def prefetch(self, rows) -> None:
+        self.remember(Matter, "code", (row["违法行为事项编码"] for row in rows))
+        self.remember(
+            Enterprise,
+            "credit_code",
+            (
+                _credit_code(row["证件号码"])
+                for row in rows
+                if row["当事人类型"] == "法人"
+            ),
+        )
+
     def _matter(self, code: str) -> Matter | None:
         return self.find(Matter, code=code)
+
+    def _enterprise(self, code: str) -> Enterprise | None:
+        return self.find(Enterprise, credit_code=code)
 
     def check_row(self, row) -> None:
         matter = self._matter(row["违法行为事项编码"])
@@ -151,26 +185,37 @@ class CaseImporter(Importer):
         if row["公示日期"] is not None and outcome != Outcome.PENALTY:
             raise CellError("公示日期", "只有处理结果为“处罚”的案件有处罚决定公示")
 
+    def _imported(self, row) -> ImportedCase:
+        return ImportedCase(
+            number=row["案件编号"],
+            filed_at=row["立案日期"],
+            procedure=row["程序类型"],
+            party_name=row["当事人"],
+            party_type=row["当事人类型"],
+            party_id_number=row["证件号码"],
+            plate=row["车牌号"],
+            matter=self._matter(row["违法行为事项编码"]),
+            source=row["案件来源"],
+            review_at=row["法制审核完成日期"],
+            review_result=row["法制审核意见"],
+            outcome=row["处理结果"],
+            decided_at=row["决定日期"],
+            penalty_types=row["处罚种类"],
+            fine=row["罚款金额"] if row["罚款金额"] is not None else 0,
+            published_on=row["公示日期"],
+            closed_at=row["结案日期"],
+        )
+
     def upsert(self, row) -> str:
         return case_import_row(
-            row=ImportedCase(
-                number=row["案件编号"],
-                filed_at=row["立案日期"],
-                procedure=row["程序类型"],
-                party_name=row["当事人"],
-                party_type=row["当事人类型"],
-                party_id_number=row["证件号码"],
-                plate=row["车牌号"],
-                matter=self._matter(row["违法行为事项编码"]),
-                source=row["案件来源"],
-                review_at=row["法制审核完成日期"],
-                review_result=row["法制审核意见"],
-                outcome=row["处理结果"],
-                decided_at=row["决定日期"],
-                penalty_types=row["处罚种类"],
-                fine=row["罚款金额"] if row["罚款金额"] is not None else 0,
-                published_on=row["公示日期"],
-                closed_at=row["结案日期"],
-            ),
+            row=self._imported(row), by=self.by, enterprise=self._enterprise
+        )
+
+    def bulk_write(self, batch):
+        return case_import_many(
+            rows=[self._imported(row) for _number, row in batch],
             by=self.by,
+            enterprise=self._enterprise,
+            units=self._units,
+            due=self._days.add,
         )

@@ -30,6 +30,7 @@ class JiaotongConfig(AppConfig):
         from .calendar.models import CalendarDay
         from .calendar.workdays import calendar_changed
         from .dashboard import cache as dashboard_cache
+        from .imports.framework import bulk_written
         from .inputs import install_field_guards
         from .models import AuditEvent
         from .roles import sync_roles
@@ -42,6 +43,9 @@ class JiaotongConfig(AppConfig):
             signal.connect(
                 dashboard_cache.on_record_change, dispatch_uid=f"dashboard_{name}"
             )
+        bulk_written.connect(  # the bulk writes of imports, which send no post_save
+            dashboard_cache.on_record_change, dispatch_uid="dashboard_bulk"
+        )
         post_save.connect(
             dashboard_cache.on_audit_event,
             sender=AuditEvent,

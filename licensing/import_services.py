@@ -7,12 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
 from django.utils import timezone
 
 from jiaotong.audit.services import audit_record
 from jiaotong.dashboard.cache import bump_after_commit
-from jiaotong.loadgen import copy_rows
 
 from .models import Application, Result
 from .services import limit_date
@@ -146,12 +144,6 @@ def application_import_row(
     )
 
 
-def _differs(record, name: str, value) -> bool:
-    if isinstance(value, models.Model):  # compare ids: no query for the related row
-        return getattr(record, f"{name}_id") != value.pk
-    return getattr(record, name) != value
-
-
 def application_import_many(
     *,
     rows: list[ImportedApplication],
@@ -167,7 +159,13 @@ def application_import_many(
     PostgreSQL).  Returns the outcomes (one per row, in order) and the
     audit events as ``audit_record`` keywords, for the caller to append (see
     ``audit_record_many``).  ``units`` caches the receiving unit per matter."""
-    from jiaotong.imports.framework import CREATED, UNCHANGED, UPDATED
+    from jiaotong.imports.framework import (
+        CREATED,
+        UNCHANGED,
+        UPDATED,
+        copy_created,
+        differs,
+    )
 
     units = {} if units is None else units
     existing = {
@@ -201,7 +199,7 @@ def application_import_many(
         changed = sorted(
             name
             for name, value in fields.items()
-            if name not in leave_alone and _differs(record, name, value)
+            if name not in leave_alone and differs(record, name, value)
         )
         if not changed:
             outcomes.append(UNCHANGED)
@@ -223,16 +221,7 @@ def application_import_many(
                 "changes": {"fields": changed},
             }
         )
-    if created:
-        with connection.wrap_database_errors:  # COPY's errors as DatabaseError
-            copy_rows(Application, [values for values, _event in created])
-        ids = dict(
-            Application.objects.filter(
-                number__in=[values["number"] for values, _event in created]
-            ).values_list("number", "id")
-        )
-        for values, event in created:
-            event["object_id"] = str(ids[values["number"]])
+    copy_created(Application, "number", created)
     if updated:
         Application.objects.bulk_update(updated, [*changed_fields, "updated_at"])
     if created or updated:

@@ -148,10 +148,8 @@ def ticket_import_many(*, rows: list[TicketRow], by, due=compute_due_date):
     ``audit_record`` keywords for the caller to append (``audit_record_many``).
     ``due`` computes a deadline the row leaves empty (``compute_due_date`` or an
     import's cached one)."""
-    from django.db import connection
-
     from jiaotong.dashboard.cache import bump_after_commit
-    from jiaotong.loadgen import copy_rows
+    from jiaotong.imports.framework import copy_created
 
     existing = {
         ticket.ticket_no: ticket
@@ -187,14 +185,6 @@ def ticket_import_many(*, rows: list[TicketRow], by, due=compute_due_date):
         outcome = import_update(ticket, fields, by=by, action="ticket_import")
         outcomes.append(outcome)
     if created:
-        with connection.wrap_database_errors:  # COPY's errors as DatabaseError
-            copy_rows(Ticket, [values for values, _event in created])
-        ids = dict(
-            Ticket.objects.filter(
-                ticket_no__in=[values["ticket_no"] for values, _event in created]
-            ).values_list("ticket_no", "id")
-        )
-        for values, event in created:
-            event["object_id"] = str(ids[values["ticket_no"]])
+        copy_created(Ticket, "ticket_no", created)
         bump_after_commit()  # COPY sends no post_save (dashboard figures)
     return outcomes, events

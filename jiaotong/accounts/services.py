@@ -274,6 +274,23 @@ UNIT_FIELDS = frozenset(
 )
 
 
+def check_unit(unit: OrgUnit, old_path: str) -> None:
+    """``unit_upsert``'s checks of a changed unit (``old_path``: its stored
+    path, empty for a new one); raises ValidationError keyed by field."""
+    parent = unit.parent
+    if parent is not None and (
+        parent.code == unit.code or (old_path and parent.path.startswith(old_path))
+    ):
+        raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+    if (
+        unit.established_on
+        and unit.abolished_on
+        and unit.abolished_on < unit.established_on
+    ):
+        raise ValidationError({"abolished_on": "撤销日期不能早于设立日期。"})
+    unit.full_clean(exclude=["parent", "path"], validate_unique=False)
+
+
 @transaction.atomic
 def unit_upsert(
     *, code: str, values: dict, by: User | None, actor_name: str = ""
@@ -294,18 +311,7 @@ def unit_upsert(
     changes = apply_changes(unit, values, UNIT_FIELDS)
     if not created and not changes:
         return unit, UNCHANGED
-    parent = unit.parent
-    if parent is not None and (
-        parent.code == code or (old_path and parent.path.startswith(old_path))
-    ):
-        raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
-    if (
-        unit.established_on
-        and unit.abolished_on
-        and unit.abolished_on < unit.established_on
-    ):
-        raise ValidationError({"abolished_on": "撤销日期不能早于设立日期。"})
-    unit.full_clean(exclude=["parent", "path"], validate_unique=False)
+    check_unit(unit, old_path)
     unit.save()
     if old_path and unit.path != old_path:
         # Re-derive the materialised paths below the moved unit, parents first.

@@ -45,6 +45,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
 
 # The outcomes of one row, shared with the create-or-update services.
 from jiaotong.audit.changes import CREATED, UNCHANGED, UPDATED  # noqa: F401
@@ -82,6 +84,169 @@ def import_update(existing, fields: dict, *, by, action: str, leave_alone=()) ->
     return UPDATED
 
 
+def differs(record, name: str, value) -> bool:
+    """Whether ``record.name`` differs from ``value``; a relation is compared
+    by id, so that no query reads the record's current related one."""
+    field = record._meta.get_field(name)
+    if field.is_relation:
+        return getattr(record, field.attname) != getattr(value, "pk", value)
+    return getattr(record, name) != value
+
+
+def copy_created(model, key: str, created: list[tuple[dict, dict]]) -> None:
+    """Store the new records of a bulk write in one go (``copy_rows``: COPY on
+    PostgreSQL) and give each one's audit event its ``object_id``: ``created``
+    pairs the record's field values (``key`` among them, unique) with its event
+    (``audit_record`` keywords); the ids are read back in one query."""
+    from django.db import connection
+
+    from jiaotong.loadgen import copy_rows
+
+    if not created:
+        return
+    with connection.wrap_database_errors:  # COPY's errors as DatabaseError
+        copy_rows(model, [values for values, _event in created])
+    ids = dict(
+        model._default_manager.filter(
+            **{f"{key}__in": [values[key] for values, _event in created]}
+        ).values_list(key, "id")
+    )
+    for values, event in created:
+        event["object_id"] = str(ids[values[key]])
+
+
+def update_rows(model, records: list, fields) -> None:
+    """``bulk_update(records, fields)`` as one statement whose cost grows with
+    the rows: ``UPDATE … FROM (VALUES …)`` on PostgreSQL (Django's CASE WHEN
+    form takes quadratic time over a batch of a thousand); ``bulk_update``
+    elsewhere."""
+    from django.db import connection
+
+    if not records:
+        return
+    manager = model._default_manager
+    if connection.vendor != "postgresql":
+        manager.bulk_update(records, list(fields))
+        return
+    pk = model._meta.pk
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    casts = [f"%s::{pk.rel_db_type(connection)}"] + [
+        f"%s::{field.db_type(connection)}" for field in columns
+    ]
+    row = "(" + ", ".join(casts) + ")"
+    params = []
+    for record in records:
+        params.append(pk.get_db_prep_save(record.pk, connection))
+        params.extend(
+            field.get_db_prep_save(getattr(record, field.attname), connection)
+            for field in columns
+        )
+    table, key = quote(model._meta.db_table), quote(pk.column)
+    names = ", ".join(quote(field.column) for field in columns)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(field.column)}" for field in columns
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} "  # noqa: S608 (names from the model)
+            f"FROM (VALUES {', '.join([row] * len(records))}) AS v({key}, {names}) "
+            f"WHERE {table}.{key} = v.{key}",
+            params,
+        )
+
+
+# Sent (sender: the model) after a bulk write stored records without their
+# post_save signals; the dashboard's cache hears it as it hears a save.
+bulk_written = Signal()
+
+
+class BulkUpsert:
+    """The steps of the create-or-update services (jiaotong.audit.changes:
+    ``locked_or_new``, ``apply_changes``, save, ``record_upsert``) for a batch
+    of a bulk import (``Importer.bulk_write``): the keyed records are found,
+    locked, in one query; ``get`` stands for ``locked_or_new``; the caller
+    applies the values and checks them as its service does, then says
+    ``unchanged()`` or ``saved(...)``; ``flush()`` stores what was saved since
+    the last flush (one ``bulk_create``, one ``bulk_update``); ``done()``
+    returns the outcomes (one per row, in order) and the audit events, the
+    same ``<model>_create`` / ``<model>_update`` events ``record_upsert``
+    writes, for the framework to append (``audit_record_many``).  ``related``
+    names foreign keys read with the records (``select_related``: the changes
+    show a related record by name)."""
+
+    def __init__(self, model, key: str, keys, *, by, actor_name="", related=()):
+        self.model, self.key = model, key
+        self.by, self.actor_name = by, actor_name
+        queryset = model._default_manager.filter(**{f"{key}__in": list(keys)})
+        if related:  # lock the records only, not the related ones
+            queryset = queryset.select_related(*related).select_for_update(of=("self",))
+        else:
+            queryset = queryset.select_for_update()
+        self.existing = {getattr(record, key): record for record in queryset}
+        self.outcomes: list[str] = []
+        self.events: list[dict] = []
+        self._created: list = []
+        self._updated: list = []
+        self._fields: set[str] = set()
+
+    def get(self, key_value):
+        """``(record, created)``: the stored record or a new unsaved one."""
+        record = self.existing.get(key_value)
+        if record is None:
+            return self.model(**{self.key: key_value}), True
+        return record, False
+
+    def unchanged(self) -> None:
+        self.outcomes.append(UNCHANGED)
+
+    def saved(self, record, *, created: bool, changes: dict, reason="") -> None:
+        """What ``record.save()`` and ``record_upsert`` do, deferred to ``flush``."""
+        if created:
+            self._created.append(record)
+        else:
+            self._updated.append(record)
+            self._fields.update(changes)
+        self.outcomes.append(CREATED if created else UPDATED)
+        self.events.append(
+            {
+                "by": self.by,
+                "actor_name": self.actor_name,
+                "action": f"{self.model._meta.model_name}_"
+                + ("create" if created else "update"),
+                "obj": record,  # its id once stored
+                "changes": changes,
+                "reason": reason,
+            }
+        )
+
+    def flush(self) -> None:
+        if self._created:
+            self.model._default_manager.bulk_create(self._created)
+        if self._updated:
+            stamped = [
+                f
+                for f in self.model._meta.concrete_fields
+                if getattr(f, "auto_now", False)
+            ]
+            now = timezone.now()
+            for record in self._updated:
+                for f in stamped:  # auto_now: update_rows does not set it
+                    setattr(record, f.attname, now)
+            update_rows(
+                self.model,
+                self._updated,
+                sorted(self._fields | {f.name for f in stamped}),
+            )
+        if self._created or self._updated:  # bulk writes send no post_save
+            bulk_written.send(sender=self.model)
+        self._created, self._updated, self._fields = [], [], set()
+
+    def done(self) -> tuple[list[str], list[dict]]:
+        self.flush()
+        return self.outcomes, self.events
+
+
 class WorkingDays:
     """``add_working_days`` for one import: the working-day calendar asked once
     per date, not once or more per row.  The n-th working day after a day is
@@ -110,6 +275,11 @@ class WorkingDays:
                     current = self._next[current]
                 self._after[key] = current
         return self._after[key]
+
+
+class RowByRow(Exception):
+    """Raised by ``Importer.bulk_write`` for a batch it leaves to ``upsert``,
+    row by row: a rare shape of data its batch form does not handle."""
 
 
 class CellError(Exception):
@@ -358,7 +528,8 @@ class Importer:
         the whole workbook is written).  It must write exactly what ``upsert``
         writes row by row; any exception undoes the batch, whose rows are then
         written through ``upsert`` to name the failing row.  A kind that does
-        not override it is written row by row."""
+        not override it is written row by row, and so is a batch for which it
+        raises ``RowByRow``."""
         raise NotImplementedError
 
     def given(self, row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
@@ -710,7 +881,14 @@ def _write_batch(importer: Importer, batch):
     try:
         with transaction.atomic():  # a savepoint: a failed batch undoes itself
             return importer.bulk_write(batch)
-    except (CellError, ValidationError, OverflowError, ValueError, DatabaseError):
+    except (
+        RowByRow,
+        CellError,
+        ValidationError,
+        OverflowError,
+        ValueError,
+        DatabaseError,
+    ):
         return None
 
 

@@ -77,7 +77,7 @@ def pinyin_initials(name: str) -> str:
     return "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER)).upper()[:200]
 
 
-def _check_matter(matter: Matter) -> None:
+def _check_matter(matter: Matter, *, exclude=()) -> None:
     errors = {}
     if (
         matter.effective_from
@@ -94,7 +94,22 @@ def _check_matter(matter: Matter) -> None:
     if errors:
         raise ValidationError(errors)
     # Field shape (choices, lengths, required name); uniqueness is the lookup's.
-    matter.full_clean(validate_unique=False, validate_constraints=False)
+    matter.full_clean(
+        exclude=exclude, validate_unique=False, validate_constraints=False
+    )
+
+
+def _matter_changes(matter: Matter, values: dict[str, Any]) -> dict:
+    """``apply_changes`` of ``values``, and the 拼音首字母 derived from the name."""
+    changes = apply_changes(matter, values, MATTER_FIELDS)
+    initials = pinyin_initials(matter.name)
+    if matter.pinyin_initials != initials:
+        changes["pinyin_initials"] = [matter.pinyin_initials, initials]
+        matter.pinyin_initials = initials
+    return changes
+
+
+NOTIFY_COMMIT_NOTE = "告知承诺由“否”改为“是”。"
 
 
 @transaction.atomic
@@ -113,11 +128,7 @@ def matter_upsert(
         raise ValidationError({"code": "事项编码不能为空。"})
     matter, created = locked_or_new(Matter, code=code)
     was_notify_commit = matter.notify_commit
-    changes = apply_changes(matter, values, MATTER_FIELDS)
-    initials = pinyin_initials(matter.name)
-    if matter.pinyin_initials != initials:
-        changes["pinyin_initials"] = [matter.pinyin_initials, initials]
-        matter.pinyin_initials = initials
+    changes = _matter_changes(matter, values)
     if not created and not changes:
         return matter, UNCHANGED
     _check_matter(matter)
@@ -127,17 +138,18 @@ def matter_upsert(
             matter=matter,
             kind=MatterChange.Kind.NOTIFY_COMMIT,
             effective_on=timezone.localdate(),
-            defaults={"note": "告知承诺由“否”改为“是”。"},
+            defaults={"note": NOTIFY_COMMIT_NOTE},
         )
     return matter, record_upsert(
         matter, created=created, changes=changes, by=by, actor_name=actor_name
     )
 
 
-def _record_grade_change(
+def _grade_change(
     enterprise: Enterprise, from_grade: str, *, changed_on, cause, reason
 ) -> CreditGradeChange:
-    return CreditGradeChange.objects.create(
+    """The (unsaved) record of an enterprise's new grade."""
+    return CreditGradeChange(
         enterprise=enterprise,
         from_grade=from_grade,
         to_grade=enterprise.credit_grade,
@@ -145,6 +157,16 @@ def _record_grade_change(
         cause=cause,
         reason=reason,
     )
+
+
+def _record_grade_change(
+    enterprise: Enterprise, from_grade: str, *, changed_on, cause, reason
+) -> CreditGradeChange:
+    change = _grade_change(
+        enterprise, from_grade, changed_on=changed_on, cause=cause, reason=reason
+    )
+    change.save(force_insert=True)
+    return change
 
 
 @transaction.atomic
