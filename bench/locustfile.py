@@ -133,8 +133,7 @@ class Staff(FastHttpUser):
         ) as response:
             if response.status_code in (301, 302, 303):
                 response.failure(
-                    f"redirected to {response.headers.get('Location')}"
-                    " (signed out?)"
+                    f"redirected to {response.headers.get('Location')} (signed out?)"
                 )
             return response
 
