@@ -108,3 +108,33 @@ def test_badges_cost_no_query_once_cached_and_follow_a_calendar_change(
         date=workdays.add_working_days(today, 1), is_workday=False
     )
     assert "剩余2个工作日" in render("{% deadline_badge due %}", due=due)
+
+
+@pytest.mark.django_db
+def test_a_list_of_badges_reads_the_shared_cache_once_per_request(monkeypatch):
+    """The thresholds come from the shared cache (Redis in production: two
+    round trips a read); a page of 25 ticket rows read it once per badge and
+    spent 60 % of its time there. One read per request, whatever the rows."""
+    reads = []
+    real = workdays.cached_working_days_after
+
+    def counting(day, n):
+        reads.append((day, n))
+        return real(day, n)
+
+    monkeypatch.setattr(workdays, "cached_working_days_after", counting)
+    today = timezone.localdate()
+    dues = [today + dt.timedelta(days=n) for n in range(-5, 25)]
+    request = RequestFactory().get("/")
+
+    page = render(
+        "{% for due in dues %}{% deadline_badge due %}{% endfor %}",
+        dues=dues,
+        request=request,
+    )
+
+    assert page.count("app-deadline ") == len(dues)
+    assert len(reads) == 1
+    # Another request reads it afresh (the calendar may have changed between).
+    render("{% deadline_badge due %}", due=dues[0], request=RequestFactory().get("/"))
+    assert len(reads) == 2
