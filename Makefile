@@ -83,7 +83,8 @@ serve: setup
 
 # The load test: its own make serve on a spare port (database
 # jiaotong_bench_loadtest with the demo, created when missing), locust headless
-# with 50 staff for 60 s, then requests/s, p95 and errors beside the goals.
+# with 50 staff signing in two a second, then browsing for 60 s; requests/s, p95
+# and errors beside the goals.
 # Options: make loadtest LOADTEST_ARGS="--db NAME --time 120s" (bench/loadtest.py --help).
 LOADTEST_ARGS ?=
 loadtest: setup
