@@ -165,6 +165,7 @@ def application_import_many(
         UPDATED,
         copy_created,
         differs,
+        update_rows,
     )
 
     units = {} if units is None else units
@@ -207,7 +208,7 @@ def application_import_many(
         from_state = record.status
         for name in changed:
             setattr(record, name, fields[name])
-        record.updated_at = now  # auto_now: bulk_update does not set it
+        record.updated_at = now  # auto_now: update_rows does not set it
         changed_fields.update(changed)
         updated.append(record)
         outcomes.append(UPDATED)
@@ -223,7 +224,7 @@ def application_import_many(
         )
     copy_created(Application, "number", created)
     if updated:
-        Application.objects.bulk_update(updated, [*changed_fields, "updated_at"])
+        update_rows(Application, updated, [*changed_fields, "updated_at"])
     if created or updated:
         bump_after_commit()  # bulk writes send no post_save (dashboard figures)
     return outcomes, events
