@@ -512,6 +512,10 @@ DECIDED_STATES = (
     _CS.CANCELLED,
 )
 FINISHED_STATES = (_CS.CLOSED, _CS.CANCELLED)
+# Their complement, spelled out: ``status IN (…)`` reads the few undecided
+# cases from the (status, filed_at) index, where ``NOT IN`` read every case of
+# a city's ten years (the officers' home page: 540 ms at 100,000 cases).
+UNDECIDED_STATES = tuple(s for s in _CS if s not in DECIDED_STATES)
 
 
 class CaseExtension(models.Model):

@@ -23,8 +23,8 @@ from jiaotong.registry.models import PowerType
 
 from .models import (
     CLOCK_WARN_DAYS,
-    DECIDED_STATES,
     DECISION_DAYS,
+    UNDECIDED_STATES,
     Certificate,
     Officer,
     Outcome,
@@ -58,7 +58,9 @@ def penalty_matter_search(query: str, limit: int = 30) -> list[Matter]:
 
 def open_cases(user) -> QuerySet[PenaltyCase]:
     """Cases still moving (not decided/closed), the officer's own first."""
-    return case_list(user).exclude(status__in=[*DECIDED_STATES, S.DRAFT])
+    return case_list(user).filter(
+        status__in=[s for s in UNDECIDED_STATES if s != S.DRAFT]
+    )
 
 
 def my_open_cases(user) -> QuerySet[PenaltyCase]:
@@ -85,8 +87,8 @@ def on_the_clock(queryset, state: str, today: dt.date | None = None):
     today = today or timezone.localdate()
     midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
     running = with_decision_due(
-        queryset.filter(filed_at__isnull=False, decided_at__isnull=True).exclude(
-            status__in=DECIDED_STATES
+        queryset.filter(
+            filed_at__isnull=False, decided_at__isnull=True, status__in=UNDECIDED_STATES
         )
     )
     horizon = midnight + dt.timedelta(days=CLOCK_WARN_DAYS + 1)
