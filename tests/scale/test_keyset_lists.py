@@ -336,6 +336,26 @@ def test_an_exact_total_up_to_the_cap_and_an_estimate_above_it(
         assert "5 条以上" in body
 
 
+def test_a_text_search_is_counted_exactly_only_up_to_the_search_cap(
+    client, clerk, org, monkeypatch
+):
+    """A one-character search ("王") cannot use the trigram index: its exact
+    total stops at SEARCH_COUNT_CAP, lower than the list's own cap, so that
+    counting does not read a city's table row by row."""
+    rows = Applications(org, {"clerk": clerk})
+    _fill(rows, 8)
+    client.force_login(clerk)
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_CAP", 5)
+
+    unsearched = _page(_get(client, rows)).total
+    searched = _page(_get(client, rows, q="申请人")).total
+    blank = _page(_get(client, rows, q="  ")).total
+
+    assert unsearched.is_exact and unsearched.exact == 8
+    assert not searched.is_exact and searched.cap == 5
+    assert blank.is_exact and blank.exact == 8
+
+
 def test_a_cursor_at_a_depth_opens_the_page_starting_there(client, clerk, org):
     rows = Applications(org, {"clerk": clerk})
     _fill(rows, 40)
