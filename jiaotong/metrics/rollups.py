@@ -24,9 +24,11 @@ records ``record_stamp`` of the source's apps as read *before* reading the
 records; the rows are summed only while that stamp is still the current one
 (bumped after commit by jiaotong.dashboard.cache), so a write that commits during or after a refresh
 makes the plain query answer until the next refresh — figures are never
-stale.  A refresh runs after every write that bumps the dashboard's version
-(debounced: at most one pending, ``tasks.request_refresh``) and from the beat
-(``refresh_rollups_task``), and skips sources that are current.
+stale.  With a worker, a refresh is queued after every write that bumps the
+dashboard's version (debounced: at most one pending, ``tasks.request_refresh``)
+and by the beat every five minutes (``refresh_rollups_task``); it skips the
+sources that are current.  Where tasks run in-process (the embedded default,
+small) writes queue nothing: the figures are read from the records there.
 """
 
 from __future__ import annotations

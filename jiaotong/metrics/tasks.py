@@ -21,7 +21,14 @@ def refresh_rollups_task() -> dict[str, float]:
 
 
 def request_refresh() -> None:
-    """Queue one refresh unless one is already waiting (called after commit
-    by every bump of the dashboard's record versions)."""
+    """Queue one refresh for a worker unless one is already waiting (called
+    after commit by every bump of the dashboard's record versions).
+
+    Not when tasks run in-process (the embedded default, the bench): there the
+    refresh would run inside the writing request (seconds at a city's size);
+    the figures are exact either way, read from the records while a source is
+    stale, and ``refresh_rollups_task`` or ``rollups.refresh()`` rebuilds."""
+    if refresh_rollups_task.app.conf.task_always_eager:
+        return
     if cache.add(PENDING_KEY, 1, timeout=PENDING_TTL):
         refresh_rollups_task.delay()
