@@ -25,7 +25,8 @@ records; the rows are summed only while that stamp is still the current one
 (bumped after commit by jiaotong.dashboard.cache), so a write that commits during or after a refresh
 makes the plain query answer until the next refresh — figures are never
 stale.  With a worker, a refresh is queued after every write that bumps the
-dashboard's version (debounced: at most one pending, ``tasks.request_refresh``)
+dashboard's version (debounced: at most one pending, run 30 s after the first
+write, ``tasks.request_refresh``)
 and by the beat every five minutes (``refresh_rollups_task``); it skips the
 sources that are current.  Where tasks run in-process (the embedded default,
 small) writes queue nothing: the figures are read from the records there.

@@ -9,6 +9,9 @@ from .rollups import refresh
 
 PENDING_KEY = "metrics:rollups:pending"
 PENDING_TTL = 10 * 60  # a lost task (worker killed) blocks new ones this long
+# Writes within this many seconds share one refresh: at a busy window a
+# rebuild (seconds of reading at a city's size) does not follow every save.
+REFRESH_DELAY = 30
 
 
 @shared_task
@@ -31,4 +34,4 @@ def request_refresh() -> None:
     if refresh_rollups_task.app.conf.task_always_eager:
         return
     if cache.add(PENDING_KEY, 1, timeout=PENDING_TTL):
-        refresh_rollups_task.delay()
+        refresh_rollups_task.apply_async(countdown=REFRESH_DELAY)
