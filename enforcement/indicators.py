@@ -1,6 +1,7 @@
 """The enforcement figures (enforcement.*) of spec/indicators.md; those of the
-penalty decisions of Y read one aggregate query (``decided_figures``), the
-others one query each. Years are Asia/Shanghai calendar years."""
+penalty decisions of Y read one aggregate query (``decided_figures``, also
+kept as a rollup that the dashboard sums while it is current), the others one
+query each. Years are Asia/Shanghai calendar years."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
@@ -18,11 +20,12 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, Round, TruncDate
 from django.db.models.lookups import GreaterThan
 
 from jiaotong.dates import LOCAL_TZ, year_bounds
 from jiaotong.metrics.registry import indicator, rate, shared
+from jiaotong.metrics.rollups import Rollup
 
 from .models import DECISION_DAYS, LegalReview, Outcome, PenaltyCase, Procedure
 from .models import PublicityRecord as Publicity
@@ -76,19 +79,38 @@ def _overdue() -> Q:
     )
 
 
-@shared
-def decided_figures(year: int, org=None) -> dict:
-    """The counts behind enforcement.cases, .cases_published_rate,
-    .fines_total and .overdue_cases, in one pass over the decisions of Y."""
+def _decided_counts(year: int) -> dict:
+    """Fines in fen (whole numbers), so that a rollup holds them as counts."""
     published = Publicity.objects.filter(
         case=OuterRef("pk"), published_on__isnull=False
     )
-    return decided_cases(year, org).aggregate(
-        cases=Count("pk"),
-        published=Count("pk", filter=Q(Exists(published))),
-        fines=Sum("fine"),
-        overdue=Count("pk", filter=_overdue()),
-    )
+    return {
+        "cases": Count("pk"),
+        "published": Count("pk", filter=Q(Exists(published))),
+        "fines_fen": Sum(Cast(Round(F("fine") * 100), BigIntegerField())),
+        "overdue": Count("pk", filter=_overdue()),
+    }
+
+
+DECIDED = Rollup(
+    name="enforcement.decided",
+    labels=("enforcement",),
+    rows=decided_cases,
+    day="decided_at",
+    counts=_decided_counts,
+)
+
+
+@shared
+def decided_figures(year: int, org=None) -> dict:
+    """The counts behind enforcement.cases, .cases_published_rate,
+    .fines_total and .overdue_cases, in one pass over the decisions of Y (or
+    summed from their rollup); ``fines`` in yuan, None without decisions."""
+    counts = DECIDED.figures(year, org)
+    fines = None
+    if counts["cases"]:
+        fines = (Decimal(counts["fines_fen"]) / 100).quantize(Decimal("0.01"))
+    return {**counts, "fines": fines}
 
 
 @indicator("enforcement.cases")

@@ -1,5 +1,7 @@
 """hotline.* indicators (spec/indicators.md, 监督与热线), all read from one
-aggregate query over the tickets received in Y (``received_figures``).
+aggregate query over the tickets received in Y (``received_figures``), also
+kept as a rollup (jiaotong.metrics.rollups) that the dashboard sums while it is
+current.
 
 "Received in Y" is the local (Asia/Shanghai) date of the call; closure and
 on-time are judged on the local date of ``closed_at``.
@@ -12,8 +14,9 @@ from django.urls import reverse
 
 from jiaotong.dates import year_bounds
 from jiaotong.metrics.registry import LocalDate, indicator, rate, shared
+from jiaotong.metrics.rollups import Rollup
 
-from .models import REACHED_RESULTS, SATISFIED_RESULTS, Source
+from .models import COMPLAINT_CATEGORIES, REACHED_RESULTS, SATISFIED_RESULTS, Source
 from .selectors import tickets_received_in
 
 # Who may open the lists the drill-downs point to.
@@ -28,28 +31,51 @@ def _list_url(year: int, org, **params) -> str:
     return reverse("hotline:ticket_list") + "?" + urlencode(query)
 
 
+def _received_counts(year: int) -> dict:
+    _, year_end = year_bounds(year)
+    return {
+        "received": Count("id"),
+        "h12328": Count("id", filter=Q(source=Source.H12328)),
+        "h12345": Count("id", filter=Q(source=Source.H12345)),
+        "closed_in_year": Count("id", filter=Q(closed_at__lt=year_end)),
+        "closed": Count("id", filter=Q(closed_at__isnull=False)),
+        "on_time": Count(
+            "id",
+            filter=Q(closed_at__isnull=False, closed_on__lte=F("due_date")),
+        ),
+        "reached": Count("id", filter=Q(follow_up_result__in=REACHED_RESULTS)),
+        "satisfied": Count("id", filter=Q(follow_up_result__in=SATISFIED_RESULTS)),
+    }
+
+
+RECEIVED = Rollup(
+    name="hotline.received",
+    labels=("hotline",),
+    rows=lambda year, org: tickets_received_in(year, org).annotate(
+        closed_on=LocalDate("closed_at", year)
+    ),
+    day="received_at",
+    counts=_received_counts,
+)
+RECEIVED_BY_AREA = Rollup(
+    name="hotline.received.area",
+    labels=("hotline",),
+    rows=tickets_received_in,
+    day="received_at",
+    counts=lambda year: {
+        "tickets": Count("id"),
+        "complaints": Count("id", filter=Q(category__in=COMPLAINT_CATEGORIES)),
+    },
+    by="area",
+)
+
+
 @shared
 def received_figures(year: int, org) -> dict[str, int]:
     """The counts behind every hotline.* figure of the tickets received in Y, in
-    one pass over them (the covering index ticket_received_ind_idx)."""
-    _, year_end = year_bounds(year)
-    return (
-        tickets_received_in(year, org)
-        .annotate(closed_on=LocalDate("closed_at", year))
-        .aggregate(
-            received=Count("id"),
-            h12328=Count("id", filter=Q(source=Source.H12328)),
-            h12345=Count("id", filter=Q(source=Source.H12345)),
-            closed_in_year=Count("id", filter=Q(closed_at__lt=year_end)),
-            closed=Count("id", filter=Q(closed_at__isnull=False)),
-            on_time=Count(
-                "id",
-                filter=Q(closed_at__isnull=False, closed_on__lte=F("due_date")),
-            ),
-            reached=Count("id", filter=Q(follow_up_result__in=REACHED_RESULTS)),
-            satisfied=Count("id", filter=Q(follow_up_result__in=SATISFIED_RESULTS)),
-        )
-    )
+    one pass over them (the covering index ticket_received_ind_idx), or summed
+    from their rollup."""
+    return RECEIVED.figures(year, org)
 
 
 @indicator(

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 
-from jiaotong.dates import LOCAL_TZ, day_range, year_bounds
+from jiaotong.dates import day_range, year_bounds
 from jiaotong.models import AuditEvent, Enterprise
 from jiaotong.registry.selectors import enterprise_search
 
@@ -215,17 +214,11 @@ def tickets_received_in(year: int, org=None):
 
 def monthly_trend(year: int, org=None) -> list[dict]:
     """Tickets received per month of ``year`` by source:
-    ``[{"month": 1, "12328": n, "12345": m}, ...]`` for all twelve months."""
-    rows = (
-        tickets_received_in(year, org)
-        .annotate(month=TruncMonth("received_at", tzinfo=LOCAL_TZ))
-        .values("month")
-        .annotate(
-            h12328=Count("id", filter=Q(source=Source.H12328)),
-            h12345=Count("id", filter=Q(source=Source.H12345)),
-        )
-    )
-    by_month = {row["month"].month: row for row in rows}
+    ``[{"month": 1, "12328": n, "12345": m}, ...]`` for all twelve months
+    (from the hotline's rollup when it is current)."""
+    from .indicators import RECEIVED
+
+    by_month = RECEIVED.by_month(year, org)
     return [
         {
             "month": m,
@@ -239,15 +232,16 @@ def monthly_trend(year: int, org=None) -> list[dict]:
 def top_areas(year: int, org=None, limit: int = 5) -> list[dict]:
     """The business areas with most tickets received in ``year``:
     ``[{"area", "label", "tickets", "complaints"}, ...]``."""
-    rows = (
-        tickets_received_in(year, org)
-        .values("area")
-        .annotate(
-            tickets=Count("id"),
-            complaints=Count("id", filter=Q(category__in=COMPLAINT_CATEGORIES)),
-        )
-        .order_by("-tickets", "area")[:limit]
-    )
+    from .indicators import RECEIVED_BY_AREA
+
+    rows = sorted(
+        (
+            {"area": area, **counts}
+            for area, counts in RECEIVED_BY_AREA.by_part(year, org).items()
+            if counts["tickets"]
+        ),
+        key=lambda row: (-row["tickets"], row["area"]),
+    )[:limit]
     return [{**row, "label": Area(row["area"]).label} for row in rows]
 
 

@@ -10,4 +10,6 @@ app = Celery("jiaotong")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each installed app's tasks.py, and those of the project package's concerns.
 app.autodiscover_tasks()
-app.autodiscover_tasks(["jiaotong.audit", "jiaotong.imports", "jiaotong.reports"])
+app.autodiscover_tasks(
+    ["jiaotong.audit", "jiaotong.imports", "jiaotong.metrics", "jiaotong.reports"]
+)

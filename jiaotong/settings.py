@@ -398,6 +398,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enforcement.tasks.collect_licensing_publicity_task",
         "schedule": 24 * 60 * 60,
     },
+    # The dashboard's rollups (also refreshed after writes): catches up when
+    # a refresh was skipped or its task lost.
+    "metrics-refresh-rollups": {
+        "task": "jiaotong.metrics.tasks.refresh_rollups_task",
+        "schedule": 5 * 60,
+    },
     "supervision-credit-rule": {
         "task": "supervision.tasks.apply_credit_rule_task",
         "schedule": 24 * 60 * 60,

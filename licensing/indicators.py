@@ -1,6 +1,8 @@
 """The window figures (window.*) of spec/indicators.md: those of the
 applications completed in Y read one aggregate query (``completed_figures``),
-the others one query each."""
+the completion rate another (``received_figures``), window.coverage its own;
+the first two are also kept as rollups (jiaotong.metrics.rollups), which the
+dashboard sums while they are current."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from jiaotong.dates import year_bounds, year_end
 from jiaotong.metrics.registry import LocalDate, indicator, rate, shared
+from jiaotong.metrics.rollups import Rollup
 from jiaotong.models import Matter
 from jiaotong.registry.models import PowerType
 
@@ -55,27 +58,84 @@ def _list_url(year: int, org, **params) -> str:
     return reverse("licensing:application_list") + "?" + urlencode(query)
 
 
+def _completed_counts(year: int) -> dict:
+    on_time = Q(promised_due_date__isnull=False, done_on__lte=F("promised_due_date"))
+    return {
+        "completed": Count("pk"),
+        "licensing": Count("pk", filter=Q(matter__power_type=PowerType.LICENSING)),
+        "public_service": Count(
+            "pk", filter=Q(matter__power_type=PowerType.PUBLIC_SERVICE)
+        ),
+        "promised": Count("pk", filter=Q(promised_due_date__isnull=False)),
+        "on_time": Count("pk", filter=on_time),
+        "rated": Count("pk", filter=~Q(evaluation="")),
+        "good": Count("pk", filter=Q(evaluation__in=GOOD_EVALUATIONS)),
+        "notify_commit": Count("pk", filter=Q(notify_commit=True)),
+    }
+
+
+# The window's rollups: a matter's power type and name are read through the
+# matter, so a change of the shared registers (label jiaotong) stales them too.
+COMPLETED = Rollup(
+    name="window.completed",
+    labels=("licensing", "jiaotong"),
+    rows=lambda year, org: completed(year, org).annotate(
+        done_on=LocalDate("completed_at", year)
+    ),
+    day="completed_at",
+    counts=_completed_counts,
+)
+COMPLETED_BY_MATTER = Rollup(
+    name="window.completed.matter",
+    labels=("licensing", "jiaotong"),
+    rows=completed,
+    day="completed_at",
+    counts=lambda year: {"n": Count("pk")},
+    by="matter__name",
+)
+
+
+def _received(year: int, org=None):
+    start, end = year_bounds(year)
+    return _scoped(org).filter(received_at__gte=start, received_at__lt=end)
+
+
+def _received_counts(year: int) -> dict:
+    """All applications received in Y (the monthly chart), and those of the
+    completion rate: accepted, not withdrawn, finished by 31 Dec of Y."""
+    _, end = year_bounds(year)
+    accepted = Q(accepted_at__isnull=False) & ~Q(status=Application.Status.WITHDRAWN)
+    return {
+        "received": Count("pk"),
+        "accepted": Count("pk", filter=accepted),
+        "finished": Count(
+            "pk",
+            filter=accepted & Q(result__in=FINAL_RESULTS, completed_at__lt=end),
+        ),
+    }
+
+
+RECEIVED = Rollup(
+    name="window.received",
+    labels=("licensing",),
+    rows=_received,
+    day="received_at",
+    counts=_received_counts,
+)
+
+
 @shared
 def completed_figures(year: int, org=None) -> dict[str, int]:
     """The counts behind every window.* figure of the applications completed in
-    Y, in one pass over them (the covering index app_completed_ind_idx)."""
-    on_time = Q(promised_due_date__isnull=False, done_on__lte=F("promised_due_date"))
-    return (
-        completed(year, org)
-        .annotate(done_on=LocalDate("completed_at", year))
-        .aggregate(
-            completed=Count("pk"),
-            licensing=Count("pk", filter=Q(matter__power_type=PowerType.LICENSING)),
-            public_service=Count(
-                "pk", filter=Q(matter__power_type=PowerType.PUBLIC_SERVICE)
-            ),
-            promised=Count("pk", filter=Q(promised_due_date__isnull=False)),
-            on_time=Count("pk", filter=on_time),
-            rated=Count("pk", filter=~Q(evaluation="")),
-            good=Count("pk", filter=Q(evaluation__in=GOOD_EVALUATIONS)),
-            notify_commit=Count("pk", filter=Q(notify_commit=True)),
-        )
-    )
+    Y, in one pass over them (the covering index app_completed_ind_idx), or
+    summed from their rollup."""
+    return COMPLETED.figures(year, org)
+
+
+@shared
+def received_figures(year: int, org=None) -> dict[str, int]:
+    """The counts of the applications received in Y (window.completion_rate)."""
+    return RECEIVED.figures(year, org)
 
 
 @indicator("window.completed", drilldown=_list_url, drilldown_perm=PERM)
@@ -105,19 +165,8 @@ def window_completed_public_service(year: int, org=None) -> int:
 
 @indicator("window.completion_rate")
 def window_completion_rate(year: int, org=None):
-    start, end = year_bounds(year)
-    counts = (
-        _scoped(org)
-        .filter(received_at__gte=start, received_at__lt=end, accepted_at__isnull=False)
-        .exclude(status=Application.Status.WITHDRAWN)
-        .aggregate(
-            received=Count("pk"),
-            finished=Count(
-                "pk", filter=Q(result__in=FINAL_RESULTS, completed_at__lt=end)
-            ),
-        )
-    )
-    return rate(counts["finished"], counts["received"])
+    counts = received_figures(year, org)
+    return rate(counts["finished"], counts["accepted"])
 
 
 @indicator("window.coverage")

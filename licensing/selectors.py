@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 
 from django.db.models import Case, CharField, Count, Q, Value, When
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
@@ -315,31 +315,18 @@ COMPOSITION_SLICES = 8
 
 def monthly_trend(year: int, org=None) -> list[dict]:
     """Applications received and completed (window.completed) per month of
-    ``year``: ``[{"month": 1, "received": n, "completed": m}, ...]``, 12 rows."""
-    from jiaotong.dates import LOCAL_TZ, year_bounds
+    ``year``: ``[{"month": 1, "received": n, "completed": m}, ...]``, 12 rows
+    (from the window's rollups when they are current)."""
+    from .indicators import COMPLETED, RECEIVED
 
-    from .indicators import completed
-
-    start, end = year_bounds(year)
-    received = Application.objects.counted().filter(
-        received_at__gte=start, received_at__lt=end
-    )
-    if org is not None:
-        received = received.filter(unit__path__startswith=org.path)
-
-    def per_month(queryset, field):
-        return {
-            row["month"].month: row["n"]
-            for row in queryset.annotate(month=TruncMonth(field, tzinfo=LOCAL_TZ))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-
-    got = per_month(received, "received_at")
-    done = per_month(completed(year, org), "completed_at")
+    got = RECEIVED.by_month(year, org)
+    done = COMPLETED.by_month(year, org)
     return [
-        {"month": m, "received": got.get(m, 0), "completed": done.get(m, 0)}
+        {
+            "month": m,
+            "received": got.get(m, {}).get("received", 0),
+            "completed": done.get(m, {}).get("completed", 0),
+        }
         for m in range(1, 13)
     ]
 
@@ -347,18 +334,18 @@ def monthly_trend(year: int, org=None) -> list[dict]:
 def completed_composition(year: int, org=None) -> list[dict]:
     """window.completed of ``year`` by matter, the largest first, the tail
     folded into 其他事项: ``[{"label", "count"}, ...]``."""
-    from .indicators import completed
+    from .indicators import COMPLETED_BY_MATTER
 
-    rows = list(
-        completed(year, org)
-        .values("matter__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "matter__name")
+    rows = sorted(
+        (
+            (counts["n"], name)
+            for name, counts in COMPLETED_BY_MATTER.by_part(year, org).items()
+            if counts["n"]
+        ),
+        key=lambda row: (-row[0], row[1]),
     )
-    head = [
-        {"label": r["matter__name"], "count": r["n"]} for r in rows[:COMPOSITION_SLICES]
-    ]
-    rest = sum(r["n"] for r in rows[COMPOSITION_SLICES:])
+    head = [{"label": name, "count": n} for n, name in rows[:COMPOSITION_SLICES]]
+    rest = sum(n for n, _ in rows[COMPOSITION_SLICES:])
     if rest:
         head.append({"label": "其他事项", "count": rest})
     return head

@@ -9,12 +9,22 @@ send no model signal.  Bulk loads (``load_demo``) call ``bump_version``
 themselves.  A reader takes the version before computing and stores under it,
 so a figure computed while a write commits is never kept under the new version.
 The TTL is a safety net for writes outside Django (raw SQL), not the mechanism.
+
+Beside the dashboard's version, each app label whose records changed has its
+own record version (``jiaotong.metrics.rollups.record_stamp``): the rollups of jiaotong.metrics.rollups
+are summed only while the record versions they were built from are current, so
+a change of a ticket leaves the window's rollups in use.  A bump with a label
+also asks for a rollup refresh (debounced, after commit).  Versions start from
+the clock, so a flushed cache never brings an old number back.
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
+
+from jiaotong.metrics.rollups import counter, increment, records_changed
+from jiaotong.metrics.tasks import request_refresh
 
 VERSION_KEY = "dashboard:version"
 TTL = 60 * 60
@@ -24,22 +34,29 @@ SHARED_COUNTED = {"matter", "matterchange", "discretionitem", "orgunit", "enterp
 
 
 def version() -> int:
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        value = cache.get(VERSION_KEY, 1)
-    return value
+    return counter(VERSION_KEY)
 
 
-def bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.set(VERSION_KEY, version() + 1, timeout=None)
+def bump_version(label: str | None = "*", *, refresh: bool = True) -> None:
+    """Invalidate the cached figures. ``label``: the app whose records changed
+    ("*", the default: any app), whose rollups go stale and are refreshed
+    (unless not ``refresh``); None: the cache only (the bench's uncached
+    measurements)."""
+    increment(VERSION_KEY)
+    if label is not None:
+        records_changed(label)
+        if refresh:
+            request_refresh()
 
 
-def bump_after_commit() -> None:
-    transaction.on_commit(bump_version)
+def bump_after_commit(label: str = "*", *, refresh: bool = True) -> None:
+    transaction.on_commit(lambda: bump_version(label, refresh=refresh))
+
+
+def _migrating(sender) -> bool:
+    """A data migration's historical model: its writes stale the rollups, but
+    the rollup tables may not exist yet, so the beat rebuilds them."""
+    return sender.__module__ == "__fake__"
 
 
 def cached(name: str, year: int, org, compute):
@@ -74,10 +91,10 @@ def _indicator_apps(apps) -> set[str]:
 def on_record_change(sender, **kwargs) -> None:
     meta = sender._meta
     if counts(meta.app_label, meta.model_name):
-        bump_after_commit()
+        bump_after_commit(meta.app_label, refresh=not _migrating(sender))
 
 
 def on_audit_event(sender, instance, created=False, **kwargs) -> None:
     label, _, model_name = (instance.object_type or "").partition(".")
     if created and label and counts(label, model_name):
-        bump_after_commit()
+        bump_after_commit(label, refresh=not _migrating(sender))

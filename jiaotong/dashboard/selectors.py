@@ -178,6 +178,14 @@ def queues(user) -> list[dict]:
     return app_hooks("home_queues", user)
 
 
+def rollups_refreshed_at():
+    """When the figures' summary rows in use were last rebuilt (None: none is
+    current, every figure is read from the records)."""
+    from jiaotong.metrics.rollups import refreshed_at
+
+    return refreshed_at()
+
+
 def published_values(year: int) -> dict[str, object]:
     """The whole bureau's figures of ``year`` as published: the frozen values of
     a closed year, else the current ones."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jiaotong.accounts.models import OrgUnit
 from jiaotong.audit.services import audit_record
 from jiaotong.dashboard.models import YearClosing
+from jiaotong.metrics.registry import shared_queries
 from jiaotong.web import permission_required
 
 from . import selectors, services
@@ -51,8 +52,11 @@ def dashboard(request):
     year, org = chosen(request)
     closing = YearClosing.objects.filter(year=year).first() if org is None else None
     frozen = closing.values if closing and closing.is_closed else None
-    sections = selectors.figures(year, org, request.user, frozen=frozen)
-    problems = selectors.problems(year, org)
+    with shared_queries():  # one look-up of the rollups for both years and charts
+        sections = selectors.figures(year, org, request.user, frozen=frozen)
+        problems = selectors.problems(year, org)
+        charts = selectors.charts(year, org)
+        refreshed_at = selectors.rollups_refreshed_at()
     this_year = timezone.localdate().year
     return render(
         request,
@@ -70,9 +74,10 @@ def dashboard(request):
             and org is None
             and year < this_year,
             "reopen_form": ReopenForm(),
-            "charts": selectors.charts(year, org),
+            "charts": charts,
             "overdue": selectors.overdue(request.user),
             "queues": selectors.queues(request.user),
+            "rollups_refreshed_at": refreshed_at,
             "failures": failures(problems),
             "not_implemented": len(problems) - len(failures(problems)),
         },

@@ -1,5 +1,5 @@
 """Models shared by every domain, re-exported from the concern that owns each:
-organisation and people (accounts), registries (registry), calendar, audit, jobs, dashboard (closed years).
+organisation and people (accounts), registries (registry), calendar, audit, jobs, metrics (rollups), dashboard (closed years).
 ``from jiaotong.models import X`` works for every core model."""
 
 from jiaotong.accounts.models import OrgUnit, PasswordHistory, User
@@ -7,6 +7,7 @@ from jiaotong.audit.models import AuditEvent
 from jiaotong.calendar.models import CalendarDay, RuleParameter
 from jiaotong.dashboard.models import YearClosing
 from jiaotong.jobs.models import ExportJob
+from jiaotong.metrics.models import RollupCount, RollupState
 from jiaotong.registry.models import (
     CreditGradeChange,
     DiscretionItem,
@@ -26,6 +27,8 @@ __all__ = [
     "MatterChange",
     "OrgUnit",
     "PasswordHistory",
+    "RollupCount",
+    "RollupState",
     "RuleParameter",
     "User",
     "YearClosing",
