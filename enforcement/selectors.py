@@ -7,8 +7,10 @@ import datetime as dt
 
 from django.db.models import (
     DateTimeField,
+    DurationField,
     ExpressionWrapper,
     F,
+    Func,
     Min,
     Prefetch,
     Q,
@@ -69,13 +71,29 @@ def my_open_cases(user) -> QuerySet[PenaltyCase]:
     )
 
 
+class Days(Func):
+    """A whole number of days (an integer column) as a duration: ``n * INTERVAL
+    '1 day'`` on PostgreSQL; on SQLite, where Django keeps durations as
+    microseconds and cannot multiply one, ``n * 86400000000``."""
+
+    output_field = DurationField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} * INTERVAL '1 day')", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} * 86400000000)", params
+
+
 def with_decision_due(queryset):
     """``decision_due_at``: 立案 time + 90 days + approved extensions, in the DB."""
     return queryset.annotate(
         decision_due_at=ExpressionWrapper(
             F("filed_at")
             + Value(dt.timedelta(days=DECISION_DAYS))
-            + F("extension_days") * Value(dt.timedelta(days=1)),
+            + Days("extension_days"),
             output_field=DateTimeField(),
         )
     )

@@ -318,6 +318,29 @@ def test_clock_filter_finds_overdue_and_nearly_due_cases(
     assert cases[2].number not in red + yellow
 
 
+def test_clock_filter_counts_approved_extensions(
+    client, officer, officer_pair, penalty_matter
+):
+    """The limit is 90 days plus the approved extension days, worked out in the
+    database on PostgreSQL and on SQLite (the embedded default) alike."""
+    extended, plain = [
+        services.case_file(
+            case=new_case(officer, penalty_matter, officer_pair), by=officer
+        )
+        for _ in range(2)
+    ]
+    PenaltyCase.objects.filter(pk__in=[extended.pk, plain.pk]).update(
+        filed_at=timezone.now() - dt.timedelta(days=95)
+    )
+    PenaltyCase.objects.filter(pk=extended.pk).update(extension_days=30)
+    login(client, officer)
+    url = reverse("enforcement:case_list")
+    red = client.get(url, {"clock": "red"}).text
+    yellow = client.get(url, {"clock": "yellow"}).text
+    assert plain.number in red and extended.number not in red
+    assert extended.number not in yellow  # 120 days: 25 left
+
+
 def test_home_warns_of_cases_near_or_past_the_limit(
     client, officer, officer_pair, penalty_matter
 ):
