@@ -25,7 +25,7 @@ records; the rows are summed only while that stamp is still the current one
 (bumped after commit by jiaotong.dashboard.cache), so a write that commits during or after a refresh
 makes the plain query answer until the next refresh — figures are never
 stale.  With a worker, a refresh is queued after every write that bumps the
-dashboard's version (debounced: at most one pending, run 30 s after the first
+dashboard's version (debounced: at most one pending, run five minutes after the first
 write, ``tasks.request_refresh``)
 and by the beat every five minutes (``refresh_rollups_task``); it skips the
 sources that are current.  Where tasks run in-process (the embedded default,
