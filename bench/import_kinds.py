@@ -44,6 +44,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
+def _headers(kind: str, omit=()) -> list[str]:
+    """The kind's columns as its importer declares them (the import format),
+    without ``omit``: the rows below follow this order."""
+    from jiaotong.imports.framework import importer_for
+
+    return [c.header for c in importer_for(kind).columns if c.header not in omit]
+
+
 def _save(path: Path, title: str, headers: list[str], rows) -> Path:
     from openpyxl import Workbook
 
@@ -89,18 +97,18 @@ def matters_workbook(path: Path, n: int, *, edit: str = "") -> Path:
         ]
         for k in range(n)
     ]
-    headers = [
-        "事项编码",
-        "事项名称",
-        "权力类型",
-        "实施依据",
-        "法定时限",
-        "承诺时限",
-        "承接来源",
-        "告知承诺",
-        "需公示",
-    ]
-    return _save(path, "权责清单", headers, rows)
+    return _save(
+        path,
+        "权责清单",
+        _headers(
+            "matters",
+            omit=(
+                "生效日期",
+                "废止日期",
+            ),
+        ),
+        rows,
+    )
 
 
 def enterprises_workbook(path: Path, n: int, *, edit: str = "") -> Path:
@@ -128,17 +136,7 @@ def enterprises_workbook(path: Path, n: int, *, edit: str = "") -> Path:
         ]
         for k, (name, _kind, code, phone) in enumerate(people.companies)
     ]
-    headers = [
-        "企业名称",
-        "统一社会信用代码",
-        "行业类别",
-        "所属乡镇",
-        "信用等级",
-        "联系人",
-        "联系电话",
-        "地址",
-    ]
-    return _save(path, "企业名录", headers, rows)
+    return _save(path, "企业名录", _headers("enterprises"), rows)
 
 
 def cases_workbook(path: Path, n: int, *, edit: str = "") -> Path:
@@ -172,25 +170,7 @@ def cases_workbook(path: Path, n: int, *, edit: str = "") -> Path:
                 decided + dt.timedelta(days=20) if k % 8 == 0 and outcome else None,
             ]
         )
-    headers = [
-        "案件编号",
-        "立案日期",
-        "程序类型",
-        "当事人",
-        "当事人类型",
-        "证件号码",
-        "违法行为事项编码",
-        "案件来源",
-        "法制审核完成日期",
-        "法制审核意见",
-        "处理结果",
-        "决定日期",
-        "处罚种类",
-        "罚款金额",
-        "公示日期",
-        "结案日期",
-    ]
-    return _save(path, "处罚案件", headers, rows)
+    return _save(path, "处罚案件", _headers("cases", omit=("车牌号",)), rows)
 
 
 def _import(kind: str, path: Path) -> tuple[float, dict]:
