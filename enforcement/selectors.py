@@ -216,13 +216,12 @@ def publicity_list(user) -> QuerySet[PublicityRecord]:
     for those who may publish."""
     if not user.has_perm("enforcement.view_publicityrecord"):
         return PublicityRecord.objects.none()
-    cases = PenaltyCase.objects.visible_to(user).values("pk")
-    return (
-        PublicityRecord.objects.filter(
-            Q(case__in=cases) | Q(kind=PublicityRecord.Kind.LICENSING)
-        )
-        .select_related("case", "application")
-        .order_by("published_on", "due_on", "id")
+    records = PublicityRecord.objects.all()
+    seen = PenaltyCase.objects.visibility(user, via="case__")
+    if seen is not None:
+        records = records.filter(seen | Q(kind=PublicityRecord.Kind.LICENSING))
+    return records.select_related("case", "application").order_by(
+        "published_on", "due_on", "id"
     )
 
 
