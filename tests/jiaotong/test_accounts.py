@@ -13,6 +13,11 @@ from jiaotong.models import AuditEvent, PasswordHistory, User
 from jiaotong.validators import mask_phone
 from tests.factories import TEST_PASSWORD, make_user
 
+# Every test here reads or writes accounts; declared for the module so that the
+# parametrized tests which get their user by name (request.getfixturevalue) use
+# the test database's connection from the start.
+pytestmark = pytest.mark.django_db
+
 NEW_PASSWORD = "Harbour#Light42"
 
 
