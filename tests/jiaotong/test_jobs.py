@@ -49,6 +49,7 @@ def _request(client, user, django_capture_on_commit_callbacks, **data):
 # --- /reports/year/ ------------------------------------------------------------
 
 
+@pytest.mark.django_db  # the user fixture is fetched by name
 @pytest.mark.parametrize("who", ["sysadmin", "leader"])
 def test_sysadmin_and_leader_see_the_request_form(client, request, who):
     client.force_login(request.getfixturevalue(who))
@@ -57,6 +58,7 @@ def test_sysadmin_and_leader_see_the_request_form(client, request, who):
     assert "统计年度" in response.content.decode()
 
 
+@pytest.mark.django_db  # the user fixture is fetched by name
 @pytest.mark.parametrize("who", ["clerk", "auditor", "outsider"])
 def test_roles_without_export_permission_are_refused(client, request, who):
     client.force_login(request.getfixturevalue(who))

@@ -82,6 +82,7 @@ def test_security_admin_grants_nothing_to_itself(secadmin):
     assert held(secadmin) == {roles.ROLE_SECURITY_ADMIN}
 
 
+@pytest.mark.django_db  # the user fixture is fetched by name
 @pytest.mark.parametrize("who", ["sysadmin", "auditor", "leader", "clerk"])
 def test_only_the_security_admin_assigns_roles(request, who, officer):
     by = request.getfixturevalue(who)
@@ -160,6 +161,7 @@ def test_role_page_refuses_the_security_admins_own_account(client, secadmin):
     assert held(secadmin) == {roles.ROLE_SECURITY_ADMIN}
 
 
+@pytest.mark.django_db  # the user fixture is fetched by name
 @pytest.mark.parametrize("who", ["sysadmin", "auditor", "leader", "outsider"])
 def test_role_page_refuses_everyone_but_the_security_admin(client, request, who, clerk):
     client.force_login(request.getfixturevalue(who))

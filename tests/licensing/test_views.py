@@ -81,6 +81,7 @@ def test_list_masks_ids_and_phones(client_for, clerk, accepted):
     assert "13812345678" not in body and "138****5678" in body
 
 
+@pytest.mark.django_db  # the user fixture is fetched by name
 @pytest.mark.parametrize("who", ["outsider", "officer", "hotline_agent"])
 def test_list_refused_without_the_view_permission(client_for, request, who):
     response = client_for(request.getfixturevalue(who)).get(url("application_list"))
