@@ -32,7 +32,7 @@ BUSINESS += ["leader"]
 
 
 @pytest.fixture
-def cast(request):
+def cast(db, request):
     return {name: request.getfixturevalue(name) for name in CAST}
 
 
