@@ -97,18 +97,8 @@ def matters_workbook(path: Path, n: int, *, edit: str = "") -> Path:
         ]
         for k in range(n)
     ]
-    return _save(
-        path,
-        "权责清单",
-        _headers(
-            "matters",
-            omit=(
-                "生效日期",
-                "废止日期",
-            ),
-        ),
-        rows,
-    )
+    headers = _headers("matters", omit=("生效日期", "废止日期"))
+    return _save(path, "权责清单", headers, rows)
 
 
 def enterprises_workbook(path: Path, n: int, *, edit: str = "") -> Path:
